@@ -1,0 +1,43 @@
+# Two commands: `make demo` runs the platform with Atyrau demo data, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test lint bench messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/amanat migrate --noinput
+	$(BIN)/amanat demo-data
+	$(BIN)/amanat serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/amanat check --fail-level WARNING
+	$(BIN)/amanat makemigrations --check --dry-run
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: install
+	$(BIN)/python -m bench
+
+messages: install
+	cd amanat && for app in */; do \
+	  if [ -d "$$app/locale" ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l kk -l ru -l en --no-obsolete >/dev/null); fi; done
+	$(BIN)/amanat compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,40 @@
+"""The built-in roles. Their actions are declared by each app (`register_actions(roles=...)`)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BuiltinRole(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    REGIONAL_ADMIN = "regional_admin", _("Regional administrator")
+    EXECUTIVE_SECRETARY = "executive_secretary", _("Executive secretary")
+    RECEPTION_OPERATOR = "reception_operator", _("Reception operator")
+    DEPUTY = "deputy", _("Maslikhat deputy")
+    PARTY_CONTROL = "party_control", _("Party control member")
+    PRIMARY_SECRETARY = "primary_secretary", _("Primary organisation secretary")
+    COUNCIL_SECRETARY = "council_secretary", _("Public council secretary")
+    ELECTION_COMMISSION = "election_commission", _("Election commission member")
+    AUDITOR = "auditor", _("Auditor (read-only)")
+    MEMBER = "member", _("Party member")
+
+
+# Names in each language for the roles table; the gettext labels above serve the UI.
+ROLE_NAMES: dict[str, tuple[str, str, str]] = {
+    "system_admin": ("Жүйе әкімшісі", "Системный администратор", "System administrator"),
+    "regional_admin": ("Облыстық әкімші", "Региональный администратор", "Regional administrator"),
+    "executive_secretary": ("Атқарушы хатшы", "Исполнительный секретарь", "Executive secretary"),
+    "reception_operator": ("Қабылдау бөлмесінің операторы", "Оператор приемной", "Reception operator"),
+    "deputy": ("Мәслихат депутаты", "Депутат маслихата", "Maslikhat deputy"),
+    "party_control": ("Партиялық бақылау мүшесі", "Член партийного контроля", "Party control member"),
+    "primary_secretary": (
+        "Бастауыш партия ұйымының хатшысы",
+        "Секретарь первичной партийной организации",
+        "Primary organisation secretary",
+    ),
+    "council_secretary": ("Қоғамдық кеңес хатшысы", "Секретарь общественного совета", "Public council secretary"),
+    "election_commission": ("Сайлау комиссиясының мүшесі", "Член избирательной комиссии", "Election commission member"),
+    "auditor": ("Аудитор (тек оқу)", "Аудитор (только чтение)", "Auditor (read-only)"),
+    "member": ("Партия мүшесі", "Член партии", "Party member"),
+}

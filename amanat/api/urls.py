@@ -1,0 +1,10 @@
+"""/api/v1/: each app contributes its routes in its own api/urls.py."""
+
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("amanat.org.api.urls")),
+    path("", include("amanat.accounts.api.urls")),
+]

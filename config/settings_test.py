@@ -1,0 +1,22 @@
+"""Settings for the test suite: the same as production's, plus what tests need."""
+
+import os
+
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES
+
+# Transactional tests flush the database between tests; the audit table must allow that here
+# (and only here). The append-only tests lock it again explicitly.
+AUDIT_UNLOCKED_FOR_TESTS = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c amanat.audit_unlocked=on"
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "amanat.notifications.sms.LocmemSmsBackend"
+TWO_FACTOR_REQUIRED = os.environ.get("AMANAT_2FA_REQUIRED", "0") == "1"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
