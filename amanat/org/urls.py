@@ -1,3 +1,5 @@
+from amanat.org.views import people, structure
+
 app_name = "org"
 
-urlpatterns: list = []
+urlpatterns = [*structure.urlpatterns, *people.urlpatterns]

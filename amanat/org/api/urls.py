@@ -1,5 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
+from amanat.org.api import people, structure
+
 router = SimpleRouter()
+structure.register(router)
+people.register(router)
 
 urlpatterns = router.urls
