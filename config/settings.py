@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "amanat.core.context_processors.platform",
+                "amanat.notifications.context_processors.unread",
             ],
         },
     },
@@ -214,6 +215,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("AMANAT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("AMANAT_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("AMANAT_EMAIL_FROM", "no-reply@amanat.local")
 SMS_BACKEND = os.environ.get("AMANAT_SMS_BACKEND", "amanat.notifications.sms.ConsoleSmsBackend")
+
+# The platform's public address, for absolute links in e-mail and SMS (e.g. https://amanat-atyrau.kz).
+SITE_URL = os.environ.get("AMANAT_SITE_URL", "")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

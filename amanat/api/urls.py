@@ -7,4 +7,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("amanat.org.api.urls")),
     path("", include("amanat.accounts.api.urls")),
+    path("", include("amanat.notifications.api_urls")),
 ]

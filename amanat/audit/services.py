@@ -10,11 +10,39 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amanat.audit.models import AuditEvent
 from amanat.core.middleware import current_ip
 
 REDACTED = "***"
+
+# Verb code -> a label people read in the log and in object histories. Apps add theirs with
+# `register_verbs` in AppConfig.ready; an unknown verb is shown as its code.
+_VERB_LABELS: dict[str, Any] = {
+    "accounts.role_granted": _("Role granted"),
+    "accounts.role_revoked": _("Role revoked"),
+    "accounts.api_token_issued": _("API token issued"),
+    "accounts.api_token_revoked": _("API token revoked"),
+    "notifications.preferences_changed": _("Notification settings changed"),
+}
+
+
+def register_verbs(labels: dict[str, Any]) -> None:
+    """Add labels for an app's verbs: {"appeals.appeal_registered": _("Appeal registered")}.
+
+    A TextChoices enum of verbs can be passed as `{v.value: v.label for v in Verbs}`.
+    """
+    _VERB_LABELS.update({str(code): label for code, label in labels.items()})
+
+
+def verb_label(verb: str) -> Any:
+    """The verb's label in the active language, or the verb code when none is registered."""
+    return _VERB_LABELS.get(verb, verb)
+
+
+def known_verbs() -> dict[str, Any]:
+    return dict(_VERB_LABELS)
 
 
 def _plain(value: Any) -> Any:

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "amanat.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from amanat.core import signals  # noqa: F401 - connects the calendar cache invalidation

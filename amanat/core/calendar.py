@@ -17,11 +17,23 @@ from functools import lru_cache
 import holidays
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 
 NEXT_DAY = "next_day"
 SAME_DAY = "same_day"
+CONVENTIONS = (NEXT_DAY, SAME_DAY)
 _OVERRIDES_CACHE_KEY = "amanat:calendar-overrides"
+# Saving or deleting an override forgets the cache (core.signals); the timeout bounds how long
+# another process with its own local-memory cache can keep the old table.
+_OVERRIDES_TIMEOUT = 300
+
+
+def _as_date(d: dt.date) -> dt.date:
+    """A datetime counts as its local calendar day (a date would never equal it)."""
+    if isinstance(d, dt.datetime):
+        return timezone.localdate(d) if timezone.is_aware(d) else d.date()
+    return d
 
 
 @lru_cache(maxsize=64)
@@ -35,7 +47,7 @@ def _overrides() -> dict[dt.date, str]:
         from amanat.core.models import CalendarOverride
 
         found = dict(CalendarOverride.objects.values_list("date", "kind"))
-        cache.set(_OVERRIDES_CACHE_KEY, found, 3600)
+        cache.set(_OVERRIDES_CACHE_KEY, found, _OVERRIDES_TIMEOUT)
     return found
 
 
@@ -45,6 +57,7 @@ def forget_overrides() -> None:
 
 
 def is_working_day(d: dt.date) -> bool:
+    d = _as_date(d)
     kind = _overrides().get(d)
     if kind == "working_day":
         return True
@@ -55,11 +68,16 @@ def is_working_day(d: dt.date) -> bool:
     return d not in _kz_holidays(d.year)
 
 
+@lru_cache(maxsize=64)
+def _kz_holiday_names(year: int, language: str) -> dict[dt.date, str]:
+    return dict(holidays.country_holidays("KZ", years=year, observed=True, language=language))
+
+
 def holiday_name(d: dt.date, lang: str | None = None) -> str | None:
     """The holiday's name in Kazakh or English (the package has no Russian), if any."""
+    d = _as_date(d)
     code = (lang or get_language() or "kk").split("-")[0]
-    names = holidays.country_holidays("KZ", years=d.year, observed=True, language="kk" if code == "kk" else "en_US")
-    return names.get(d)
+    return _kz_holiday_names(d.year, "kk" if code == "kk" else "en_US").get(d)
 
 
 def add_working_days(start: dt.date, days: int, *, convention: str | None = None) -> dt.date:
@@ -67,6 +85,9 @@ def add_working_days(start: dt.date, days: int, *, convention: str | None = None
     if days < 0:
         raise ValueError("days must not be negative")
     convention = convention or settings.WORKING_DAY_CONVENTION
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown working-day convention {convention!r}; use one of {CONVENTIONS}")
+    start = _as_date(start)
     current = start
     remaining = days
     if convention == SAME_DAY and remaining > 0 and is_working_day(start):
@@ -83,6 +104,7 @@ def working_days_between(a: dt.date, b: dt.date) -> int:
 
     So `working_days_between(a, add_working_days(a, n)) == n` under the default convention.
     """
+    a, b = _as_date(a), _as_date(b)
     if b == a:
         return 0
     sign = 1
@@ -103,6 +125,7 @@ def next_working_day(d: dt.date) -> dt.date:
 
     An appeal that arrives on a day off is registered on this day.
     """
+    d = _as_date(d)
     while not is_working_day(d):
         d += dt.timedelta(days=1)
     return d
