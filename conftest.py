@@ -15,6 +15,17 @@ from amanat.org.choices import OrgUnitKind, TerritoryKind
 from amanat.org.tests.factories import add_territory, add_unit
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Site settings and calendar overrides are cached in memory, which survives the database
+    rollback between tests: start and end every test with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db: Any) -> SimpleNamespace:
     """central → Atyrau regional → (Atyrau city, Makat district, Inder district) → primaries."""

@@ -1,0 +1,193 @@
+"""Navigation that modules plug into by adding one line each.
+
+    {% load amanat_nav %}
+    {% nav_section _("People") "people" %}
+      {% nav_item "org:member-list" _("Members") "person-vcard" "org.view_member" %}
+    {% endnav_section %}
+
+An item renders only when its URL name exists (a module not installed yet simply has no link)
+and the user holds the action somewhere; a section with no visible item renders nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import template
+from django.template.base import NodeList, Parser, Token
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from amanat.core.permissions import all_actions, has_action
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+
+# Home pages are "current" only on themselves, not on every page below them.
+EXACT_MATCH_URLS = frozenset({"/", "/manage/"})
+
+
+def url_or_none(url_name: str, *args: Any) -> str | None:
+    try:
+        return reverse(url_name, args=args or None)
+    except NoReverseMatch:
+        return None
+
+
+def _user(context: template.Context) -> Any:
+    request = context.get("request")
+    return context.get("user") or getattr(request, "user", None)
+
+
+def may_use(user: Any, action: str | None) -> bool:
+    """Logged in, and holding `action` on some unit (no action: any logged-in user)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if not action:
+        return True
+    if action not in all_actions():
+        logger.warning("navigation names an unknown action %r", action)
+    return has_action(user, action)
+
+
+def current_state(request: Any, url: str) -> tuple[bool, bool]:
+    """(is this the page itself, is the page under this link)."""
+    path = getattr(request, "path", "") or ""
+    if path == url:
+        return True, True
+    return False, url not in EXACT_MATCH_URLS and path.startswith(url)
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(
+    context: template.Context,
+    url_name: str,
+    label: Any,
+    icon: str = "",
+    action: str | None = "",
+    *,
+    variant: str = "nav",
+    badge: Any = None,
+    badge_label: Any = None,
+) -> SafeString:
+    """A navigation link, or nothing when the URL does not exist or the user may not use it.
+
+    `variant="nav"` renders a sidebar `<li>`; `variant="quick"` a list-group link (quick links).
+    `badge` is a count shown beside the label when not zero; `badge_label` says to screen readers
+    what it counts ("unread" unless told).
+    """
+    user = _user(context)
+    if not may_use(user, action):
+        return mark_safe("")
+    url = url_or_none(url_name)
+    if url is None:
+        return mark_safe("")
+    is_page, is_within = current_state(context.get("request"), url)
+    icon_html = format_html('<i class="bi bi-{} me-2" aria-hidden="true"></i>', icon) if icon else ""
+    current = mark_safe(' aria-current="page"') if is_page else ""
+    if badge:
+        label = format_html(
+            '{}<span class="badge rounded-pill text-bg-danger ms-2">{}<span class="visually-hidden"> {}</span></span>',
+            label,
+            badge,
+            badge_label or gettext("unread"),
+        )
+    if variant == "quick":
+        return format_html(
+            '<a class="list-group-item list-group-item-action d-flex align-items-center" href="{}"{}>{}{}</a>',
+            url,
+            current,
+            icon_html,
+            label,
+        )
+    css = "nav-link d-flex align-items-center" + (" active" if is_within else "")
+    return format_html(
+        '<li class="nav-item"><a class="{}" href="{}"{}>{}<span>{}</span></a></li>', css, url, current, icon_html, label
+    )
+
+
+class NavSectionNode(template.Node):
+    def __init__(self, nodelist: NodeList, label: Any, icon: Any) -> None:
+        self.nodelist = nodelist
+        self.label = label
+        self.icon = icon
+
+    def render(self, context: template.Context) -> str:
+        items = self.nodelist.render(context)
+        if not items.strip():
+            return ""
+        label = self.label.resolve(context)
+        icon = self.icon.resolve(context) if self.icon is not None else ""
+        icon_html = format_html('<i class="bi bi-{} me-2" aria-hidden="true"></i>', icon) if icon else ""
+        return format_html(
+            '<li class="nav-section"><h2 class="nav-section-title">{}{}</h2><ul class="nav flex-column">{}</ul></li>',
+            icon_html,
+            label,
+            mark_safe(items),  # rendered by the template engine: already escaped
+        )
+
+
+@register.tag("nav_section")
+def do_nav_section(parser: Parser, token: Token) -> NavSectionNode:
+    """`{% nav_section label [icon] %}…{% endnav_section %}`: a titled group, hidden when empty."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError("nav_section takes a label and an optional icon")
+    nodelist = parser.parse(("endnav_section",))
+    parser.delete_first_token()
+    label = parser.compile_filter(bits[1])
+    icon = parser.compile_filter(bits[2]) if len(bits) == 3 else None
+    return NavSectionNode(nodelist, label, icon)
+
+
+@register.simple_tag
+def url_if_exists(url_name: str, *args: Any) -> str:
+    """`{% url_if_exists "appeals:new" as url %}{% if url %}…{% endif %}`: links to modules that may be absent."""
+    return url_or_none(url_name, *args) or ""
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context: template.Context) -> int:
+    """The user's unread notifications (counted once per request), 0 without the module."""
+    if "notifications_unread" in context:
+        return context["notifications_unread"]
+    user = _user(context)
+    request = context.get("request")
+    cached = getattr(request, "_amanat_unread", None)
+    if cached is not None:
+        return cached
+    count = _unread_count(user) if user is not None and user.is_authenticated else 0
+    if request is not None:
+        request._amanat_unread = count
+    return count
+
+
+@register.simple_tag(takes_context=True)
+def notifications_badge(context: template.Context) -> str:
+    """The bell with the unread count, when the notifications module is installed."""
+    user = _user(context)
+    if user is None or not user.is_authenticated or url_or_none("notifications:list") is None:
+        return ""
+    flat = context.flatten()
+    flat["notifications_unread"] = unread_notifications(context)
+    try:
+        return get_template("notifications/_badge.html").render(flat)
+    except template.TemplateDoesNotExist:
+        return format_html(
+            '<a class="nav-link text-light px-2" href="{}"><i class="bi bi-bell" aria-hidden="true"></i>'
+            '<span class="visually-hidden">{}</span></a>',
+            reverse("notifications:list"),
+            gettext("Notifications"),
+        )
+
+
+def _unread_count(user: Any) -> int:
+    try:
+        from amanat.notifications.selectors import unread_count
+    except ImportError:
+        return 0
+    return unread_count(user)
