@@ -38,7 +38,18 @@ def validate_phone(value: str) -> None:
         raise ValidationError(_("Enter a Kazakhstan phone number: +7 and ten digits."), code="phone")
 
 
-class UserManager(BaseUserManager["User"]):
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user: Any, action: Any) -> UserQuerySet:
+        """Users holding a (not revoked) grant on a unit where `user` holds action."""
+        from amanat.core.permissions import grants_for
+
+        if grants_for(user).everywhere:
+            return self.all()
+        grants = RoleGrant.objects.visible_to(user, action).filter(revoked_at__isnull=True)
+        return self.filter(pk__in=grants.values("user_id"))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def _create(self, login: str, password: str | None, **extra: Any) -> User:
@@ -101,9 +112,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or f"#{self.pk}"
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        # One spelling before the validators run: "8 701 123 45 67" is a valid number.
+        self.phone = normalize_phone(self.phone) if self.phone else None
+        self.email = self.email.strip().lower() if self.email else None
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
-        super().clean()
-        self.email = self.email.lower() if self.email else None
+        # Not AbstractBaseUser.clean: it writes get_username() (the e-mail *or the phone*) back
+        # into USERNAME_FIELD, which would put a phone-only user's number into `email`.
+        models.Model.clean(self)
+        self.email = self.email.strip().lower() if self.email else None
         self.phone = normalize_phone(self.phone) if self.phone else None
         if not self.email and not self.phone:
             raise ValidationError(_("A user needs an e-mail or a phone number to log in."))
@@ -141,6 +160,13 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+
+class GrantStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    FUTURE = "future", _("not yet started")
+    EXPIRED = "expired", _("expired")
+    REVOKED = "revoked", _("revoked")
 
 
 class RoleGrantQuerySet(models.QuerySet):
@@ -192,6 +218,20 @@ class RoleGrant(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} — {self.role} @ {self.org_unit}"
 
+    def status_on(self, day: dt.date | None = None) -> GrantStatus:
+        day = day or timezone.localdate()
+        if self.revoked_at is not None:
+            return GrantStatus.REVOKED
+        if self.valid_from > day:
+            return GrantStatus.FUTURE
+        if self.valid_to is not None and self.valid_to < day:
+            return GrantStatus.EXPIRED
+        return GrantStatus.ACTIVE
+
+    @property
+    def status(self) -> GrantStatus:
+        return self.status_on()
+
 
 class LoginFailure(models.Model):
     """A failed login, kept to lock out repeated guessing by account and by address."""
@@ -238,6 +278,10 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @classmethod
     def issue(cls, *, user: User, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:

@@ -1,5 +1,11 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from amanat.accounts.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("users", views.UserViewSet, basename="user")
+router.register("role-grants", views.RoleGrantViewSet, basename="role-grant")
+router.register("roles", views.RoleViewSet, basename="role")
+
+urlpatterns = [path("me/", views.MeView.as_view(), name="me"), *router.urls]

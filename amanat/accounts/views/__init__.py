@@ -1,0 +1,1 @@
+"""Accounts pages: login and security (auth), the user's own profile, people and roles (staff)."""
