@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,8 @@ from amanat.accounts.permissions import AccountsAction
 from amanat.accounts.roles import ROLE_NAMES, BuiltinRole
 from amanat.audit.services import diff, record, snapshot
 from amanat.core.permissions import builtin_role_actions, forget_grants, has_action, require
+from amanat.notifications.choices import BuiltinKind
+from amanat.notifications.services import notify
 
 # Roles whose actions reach personal data need a second factor at login.
 PERSONAL_DATA_ACTIONS = {"org.view_person", "org.view_member", "org.view_iin"}
@@ -57,6 +60,9 @@ def role_grant_errors(
         errors["org_unit"] = _("You can grant roles only on units within your scope.")
     if role.code == BuiltinRole.SYSTEM_ADMIN and not getattr(actor, "is_superuser", False):
         errors["role"] = _("Only a superuser can grant the system administrator role.")
+    elif "org_unit" not in errors and not all(has_action(actor, action, org_unit) for action in role.actions):
+        # Granting must not hand out more power than the granter holds on that unit.
+        errors["role"] = _("This role allows actions you do not hold on this unit yourself.")
     if valid_to is not None and valid_to < valid_from:
         errors["valid_to"] = _("The end date must not be before the start date.")
     elif valid_to is not None and valid_to < timezone.localdate():
@@ -76,6 +82,7 @@ def role_grant(
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
     check: bool = True,
+    announce: bool = True,
 ) -> RoleGrant:
     """Grant role on org_unit (and its subtree) between two dates.
 
@@ -105,6 +112,15 @@ def role_grant(
         data={"user": user.pk, "role": role.code, "valid_from": valid_from, "valid_to": valid_to},
     )
     forget_grants(user)
+    if announce:  # a brand-new account hears of its role in the invitation instead
+        notify(
+            recipients=[user],
+            kind=BuiltinKind.ROLE_GRANTED,
+            title=_("You were given the role {role} in {unit}"),
+            context={"role": lambda: role.name, "unit": lambda: org_unit.name},
+            url=reverse("core:manage-home"),
+            target=grant,
+        )
     return grant
 
 
@@ -157,7 +173,9 @@ def user_create(
         org_unit=org_unit,
         data={"email": user.email, "phone": user.phone, "language": language},
     )
-    role_grant(actor=actor, user=user, role=role, org_unit=org_unit, valid_from=valid_from, valid_to=valid_to)
+    role_grant(
+        actor=actor, user=user, role=role, org_unit=org_unit, valid_from=valid_from, valid_to=valid_to, announce=False
+    )
     if user.email:
         from amanat.accounts.tasks import send_invitation
 

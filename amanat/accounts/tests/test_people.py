@@ -352,3 +352,36 @@ def test_grant_on_a_new_unit_deep_in_scope(client, makat_secretary, makat_person
     client.force_login(makat_secretary)
     url = reverse("accounts:grant-create", args=[makat_person.pk])
     assert client.post(url, grant_data(deep, roles["member"])).status_code == 302
+
+
+def test_a_granter_cannot_hand_out_actions_they_do_not_hold(client, tree, make_user, roles):
+    """A primary secretary may not be a stepping stone to an auditor's reach on their unit."""
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from amanat.accounts.models import Role, RoleGrant
+    from amanat.accounts.services import role_grant
+    from amanat.core.permissions import all_actions
+
+    limited = Role.objects.create(code="grant-only", name_kk="x", name_ru="x", actions=["accounts.manage_grants"])
+    granter = make_user()
+    RoleGrant.objects.create(user=granter, role=limited, org_unit=tree.makat, valid_from=dt.date(2000, 1, 1))
+    target = make_user()
+    assert "org.view_iin" in all_actions()
+    with pytest.raises(ValidationError) as err:
+        role_grant(actor=granter, user=target, role=roles["auditor"], org_unit=tree.makat)
+    assert "role" in err.value.message_dict
+    assert not RoleGrant.objects.filter(user=target).exists()
+
+
+def test_a_granted_user_is_notified_in_their_language(tree, make_user, roles):
+    from amanat.accounts.services import role_grant
+    from amanat.notifications.models import Notification
+
+    secretary = make_user("executive_secretary", tree.regional)
+    target = make_user(language="en")
+    role_grant(actor=secretary, user=target, role=roles["deputy"], org_unit=tree.makat)
+    note = Notification.objects.get(user=target)
+    assert tree.makat.name in note.title
