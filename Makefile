@@ -17,8 +17,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The demo runs without the second factor so every demo login works at once; production keeps it.
+demo: export AMANAT_2FA_REQUIRED = 0
+demo: export AMANAT_DEBUG = 1
 demo: install
 	$(BIN)/amanat migrate --noinput
+	$(BIN)/amanat collectstatic --noinput --verbosity 0
 	$(BIN)/amanat demo-data
 	$(BIN)/amanat serve --host $(HOST) --port $(PORT)
 

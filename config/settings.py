@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "amanat.org",
     "amanat.notifications",
     "amanat.api",
+    "amanat.demo",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "amanat.org.choices.MemberStatus",
+        "PositionKindEnum": "amanat.org.choices.PositionKind",
+        "OrgUnitKindEnum": "amanat.org.choices.OrgUnitKind",
+        "StateBodyKindEnum": "amanat.org.choices.StateBodyKind",
+    },
 }
 
 # --- Platform -------------------------------------------------------------------------------

@@ -18,4 +18,5 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Only the public folder (the party's logo) is served; imports hold IINs and never are.
+    urlpatterns += [path("media/site/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "site"})]

@@ -12,3 +12,8 @@ class OrgConfig(AppConfig):
         from amanat.org.permissions import ROLE_ACTIONS, OrgAction
 
         register_actions(OrgAction, roles=ROLE_ACTIONS)
+
+        from amanat.audit.services import register_verbs
+        from amanat.org.services.people import PeopleVerb
+
+        register_verbs({verb.value: verb.label for verb in PeopleVerb})

@@ -7,8 +7,10 @@ reference data shared by the whole branch (territories, state bodies, officials)
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -41,7 +43,9 @@ class TreeQuerySet(MP_NodeQuerySet, ScopedQuerySet):
 
 
 class TreeManager(MP_NodeManager.from_queryset(TreeQuerySet)):  # type: ignore[misc]
-    pass
+    def get_queryset(self) -> TreeQuerySet:
+        # treebeard's manager builds a plain MP_NodeQuerySet; ours must keep `visible_to`.
+        return TreeQuerySet(self.model, using=self._db).order_by("path")
 
 
 class Territory(MP_Node):
@@ -56,7 +60,8 @@ class Territory(MP_Node):
     is_centre = models.BooleanField(_("administrative centre"), default=False)
 
     name = translated("name")
-    node_order_by = ["kato"]
+    # No node_order_by: sorted insertion renumbers siblings on every insert and breaks (a unique
+    # path collision) once an ordering field is edited; new nodes go last, lists sort by name.
     objects = TreeManager()
     scope_field = None
 
@@ -96,7 +101,8 @@ class OrgUnit(MP_Node):
 
     name = translated("name")
     address = translated("address")
-    node_order_by = ["kind", "name_ru"]
+    # No node_order_by: sorted insertion renumbers siblings on every insert and breaks (a unique
+    # path collision) once an ordering field is edited; new nodes go last, lists sort by name.
     objects = TreeManager()
     scope_field = ""  # the unit itself
 
@@ -113,7 +119,7 @@ class OrgUnit(MP_Node):
 
     def clean(self) -> None:
         super().clean()
-        parent = self.get_parent() if self.pk else getattr(self, "_intended_parent", None)
+        parent = OrgUnit.objects.get_parent(self) if self.pk else getattr(self, "_intended_parent", None)
         if parent is not None:
             allowed = ALLOWED_CHILDREN.get(parent.kind, ())
             if self.kind not in allowed:
@@ -127,6 +133,18 @@ ALLOWED_CHILDREN: dict[str, tuple[str, ...]] = {
     OrgUnitKind.DISTRICT: (OrgUnitKind.PRIMARY,),
     OrgUnitKind.PRIMARY: (),
 }
+OrgUnit.ALLOWED_CHILDREN = ALLOWED_CHILDREN  # type: ignore[attr-defined]  # kind -> kinds it may hold
+
+
+class CodepointCharField(models.CharField):
+    """Text compared by code point on every database (PostgreSQL: COLLATE "C"; SQLite's default
+    is already so): a name prefix is then an index range, and lists sort the same everywhere."""
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
 
 
 class Person(SoftDeleteModel):
@@ -154,12 +172,13 @@ class Person(SoftDeleteModel):
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("keeping unit"), on_delete=models.PROTECT, related_name="people"
     )
-    search_name = models.CharField(max_length=320, editable=False, db_index=True, default="")
+    search_name = CodepointCharField(max_length=320, editable=False, db_index=True, default="")
 
     scope_field = "org_unit"
 
     class Meta:
-        ordering = ["last_name", "first_name", "middle_name"]
+        # search_name is "last first middle" lower-cased and indexed: the same order, without a sort.
+        ordering = ["search_name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
@@ -168,6 +187,14 @@ class Person(SoftDeleteModel):
                 condition=Q(iin_hash__isnull=False, deleted_at__isnull=True),
                 name="person_unique_iin",
             )
+        ]
+        indexes = [
+            # People lists in name order with a capped count, from the index alone (see Member).
+            models.Index(
+                fields=["search_name", "id", "org_unit"],
+                name="person_name_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,7 +232,13 @@ class Person(SoftDeleteModel):
         self.search_name = self.full_name.lower()
         if kwargs.get("update_fields") is not None and "search_name" not in kwargs["update_fields"]:
             kwargs["update_fields"] = [*kwargs["update_fields"], "search_name"]
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            # Members carry a copy of the name so the member list filters and sorts without a join.
+            Member.all_objects.filter(person_id=self.pk).exclude(search_name=self.search_name).update(
+                search_name=self.search_name
+            )
 
 
 class Member(SoftDeleteModel):
@@ -213,7 +246,11 @@ class Member(SoftDeleteModel):
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("primary organisation"), on_delete=models.PROTECT, related_name="members"
+        OrgUnit,
+        verbose_name=_("primary organisation"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,  # the indexes below all start with org_unit
     )
     joined_on = models.DateField(_("joined on"))
     card_number = models.CharField(_("party card number"), max_length=32, null=True, blank=True)
@@ -221,11 +258,14 @@ class Member(SoftDeleteModel):
     status_changed_on = models.DateField(_("status since"), null=True, blank=True)
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
     youth_wing = models.BooleanField(_("youth wing"), default=False)
+    # A copy of person.search_name (kept by Person.save): at a million members the list must
+    # filter by unit + name and sort by name from one index, without joining people.
+    search_name = CodepointCharField(max_length=320, editable=False, default="")
 
     scope_field = "org_unit"
 
     class Meta:
-        ordering = ["person__last_name", "person__first_name"]
+        ordering = ["search_name", "id"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
@@ -238,10 +278,38 @@ class Member(SoftDeleteModel):
                 name="member_unique_card",
             ),
         ]
-        indexes = [models.Index(fields=["org_unit", "status"], name="member_unit_status_idx")]
+        indexes = [
+            # Counts and scans within units read names from the index, not from the table.
+            models.Index(
+                fields=["org_unit", "status", "search_name"],
+                name="member_unit_status_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # The member list at a million rows: walking this index gives the page in name order
+            # and the capped count without touching the table (unit and liveness are in it).
+            models.Index(
+                fields=["search_name", "id", "org_unit"],
+                name="member_name_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # Unit + start of a name: one range scan per unit.
+            models.Index(
+                fields=["org_unit", "search_name"],
+                name="member_unit_name_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "person" in update_fields:
+            self.search_name = self.person.search_name
+            if update_fields is not None and "search_name" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "search_name"]
+        super().save(*args, **kwargs)
 
 
 class Position(TimeStampedModel):
@@ -277,6 +345,73 @@ class Position(TimeStampedModel):
     def is_current(self) -> bool:
         today = timezone.localdate()
         return self.started_on <= today and (self.ended_on is None or self.ended_on >= today)
+
+
+def member_import_path(instance: MemberImport, filename: str) -> str:
+    # The file holds IINs: a random name, and it is deleted once the import is finished.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"imports/members/{uuid.uuid4().hex}.{extension[:8]}"
+
+
+class MemberImport(TimeStampedModel):
+    """One upload of a member file: checked row by row, previewed, then committed all at once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be checked")
+        VALIDATING = "validating", _("Checking the rows")
+        INVALID = "invalid", _("Has errors: nothing imported")
+        READY = "ready", _("Checked: waiting for confirmation")
+        COMMITTING = "committing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed: nothing imported")
+
+    file = models.FileField(_("file"), upload_to=member_import_path, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("into unit"), on_delete=models.PROTECT, related_name="member_imports"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    background = models.BooleanField(_("runs in the background"), default=False)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    rows_valid = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "org_unit"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.COMMITTING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
 
 
 class Maslikhat(TimeStampedModel):
@@ -408,7 +543,8 @@ class StateBody(MP_Node):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     name = translated("name")
-    node_order_by = ["kind", "name_ru"]
+    # No node_order_by: sorted insertion renumbers siblings on every insert and breaks (a unique
+    # path collision) once an ordering field is edited; new nodes go last, lists sort by name.
     objects = TreeManager()
     scope_field = None
 

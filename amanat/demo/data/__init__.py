@@ -1,0 +1,1 @@
+"""The demo's data files: the Atyrau region's places, party units, state bodies and name lists."""

@@ -1,0 +1,115 @@
+"""`amanat demo-data`: the Atyrau branch with its structure, people and a login for every role.
+
+Running it again adds nothing (each part says "already loaded"). `--members N` then adds N
+generated members for benchmarks (see amanat.demo.bulk).
+"""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from amanat.demo import bulk, logins, population, structure
+from amanat.demo.plan import BASE_MEMBERS, build_plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Atyrau demo data (territories, party units, state bodies, members, maslikhats, "
+        "logins for every role). Safe to run again: it adds only what is missing."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--members", type=int, default=0, metavar="N", help="Then generate N more members (for benchmarks)."
+        )
+        parser.add_argument(
+            "--base-members",
+            type=int,
+            default=BASE_MEMBERS,
+            metavar="N",
+            help=f"Members of the base demo (default {BASE_MEMBERS}; fewer for quick test runs).",
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=10_000, metavar="N", help="Rows per transaction for --members."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        members, base, batch = options["members"], options["base_members"], options["batch_size"]
+        self.verbosity = int(options.get("verbosity", 1))
+        if members < 0:
+            raise CommandError("--members must be 0 or more.")
+        if base < 0:
+            raise CommandError("--base-members must be 0 or more.")
+        if not 1 <= batch <= 100_000:
+            raise CommandError("--batch-size must be between 1 and 100000.")
+        started = time.perf_counter()
+        self.say("Loading the Atyrau demo data…")
+        plan = build_plan(base)
+        self.part("Territories (KATO)", structure.load_territories)
+        self.part("Party units", structure.load_units)
+        self.part("State bodies", structure.load_state_bodies)
+        self.part("Site settings", structure.load_site_settings)
+        self.part("People and members", lambda: population.load_people(plan), "{} people and {} memberships added")
+        self.part("Party posts", lambda: population.load_positions(plan))
+        self.part("Officials", lambda: population.load_officials(plan))
+        self.part("Maslikhats, factions and deputies", lambda: population.load_maslikhats(plan))
+        self.part("Users and roles", lambda: logins.load_logins(plan))
+        self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
+        if members:
+            self.generate(members, batch)
+        self.print_logins()
+
+    def say(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def part(self, name: str, load: Callable[[], Any], done: str = "{} added") -> None:
+        added = load()
+        counts = added if isinstance(added, tuple) else (added,)
+        self.say(f"  {name}: {done.format(*counts) if any(counts) else 'already loaded'}")
+
+    def generate(self, count: int, batch: int) -> None:
+        self.say(f"Generating {count} members on {connection.vendor}…")
+        step = max(count // 10, batch)
+        shown = [0]
+
+        def progress(done: int, seconds: float) -> None:
+            if done - shown[0] >= step or done == count or self.verbosity > 1:
+                shown[0] = done
+                self.say(f"  {done} members, {seconds:.1f} s")
+
+        started = time.perf_counter()
+        try:
+            made = bulk.generate_members(count, batch_size=batch, progress=progress)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        seconds = time.perf_counter() - started
+        rate = made / seconds if seconds else 0.0
+        self.say(f"Generated {made} members in {seconds:.1f} s ({rate:.0f} members/s).")
+        started = time.perf_counter()
+        bulk.analyze()
+        self.say(f"Updated the database's statistics in {time.perf_counter() - started:.1f} s.")
+
+    def print_logins(self) -> None:
+        rows = [("Login", "Password", "Role", "Unit"), *logins.login_table()]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.say("")
+        self.say("Demo logins:")
+        for n, row in enumerate(rows):
+            self.say("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if n == 0:
+                self.say("  " + "  ".join("-" * width for width in widths))
+        if settings.TWO_FACTOR_REQUIRED:
+            self.say("")
+            self.say(
+                "Note: two-factor authentication is required for roles that see personal data, so these "
+                "logins will be asked to set up an authenticator app. For the demo, start the server with "
+                "AMANAT_2FA_REQUIRED=0 to sign in with the password alone."
+            )
