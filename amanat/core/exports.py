@@ -46,7 +46,9 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def write_xlsx(rows: Iterable[Any], columns: Sequence[Column], *, title: str = "Export") -> tempfile.SpooledTemporaryFile:
+def write_xlsx(
+    rows: Iterable[Any], columns: Sequence[Column], *, title: str = "Export"
+) -> tempfile.SpooledTemporaryFile:
     """Write rows to a temporary XLSX file and return it rewound."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31] or "Export")
@@ -67,7 +69,9 @@ def write_xlsx(rows: Iterable[Any], columns: Sequence[Column], *, title: str = "
     return out
 
 
-def xlsx_response(rows: Iterable[Any], columns: Sequence[Column], *, filename: str, title: str = "Export") -> FileResponse:
+def xlsx_response(
+    rows: Iterable[Any], columns: Sequence[Column], *, filename: str, title: str = "Export"
+) -> FileResponse:
     """An XLSX download of rows; querysets are iterated in chunks so memory stays flat."""
     if isinstance(rows, models.QuerySet):
         rows = rows.iterator(chunk_size=2000)
