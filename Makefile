@@ -40,7 +40,7 @@ bench: install
 
 messages: install
 	cd amanat && for app in */; do \
-	  if [ -d "$$app/locale" ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l kk -l ru -l en --no-obsolete >/dev/null); fi; done
+	  if [ -d "$$app/locale" ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l kk -l ru -l en --no-obsolete --add-location=file --ignore=tests >/dev/null); fi; done
 	$(BIN)/amanat compilemessages --ignore=.venv
 
 clean:

@@ -184,7 +184,10 @@ IIN_HASH_KEY = os.environ.get("AMANAT_IIN_HASH_KEY", "")
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("AMANAT_LANGUAGE", "kk")
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
-LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ folder
+# Each app keeps its own locale/ folder. Listing them here puts them before Django's own
+# catalogues, whose Kazakh has typos and whose wording differs from the party's glossary.
+LOCALE_PATHS = sorted((BASE_DIR / "amanat").glob("*/locale"))
+FORMAT_MODULE_PATH = ["amanat.core.formats"]
 TIME_ZONE = "Asia/Atyrau"
 USE_I18N = True
 USE_TZ = True

@@ -11,6 +11,9 @@ AUDIT_UNLOCKED_FOR_TESTS = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c amanat.audit_unlocked=on"
 
+# Tests read English source strings unless they ask for another language; the default
+# language of the platform (Kazakh) is tested explicitly where it matters.
+LANGUAGE_CODE = "en"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

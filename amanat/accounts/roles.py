@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 class BuiltinRole(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("System administrator")
-    REGIONAL_ADMIN = "regional_admin", _("Regional administrator")
+    REGIONAL_ADMIN = "regional_admin", _("Regional branch administrator")
     EXECUTIVE_SECRETARY = "executive_secretary", _("Executive secretary")
-    RECEPTION_OPERATOR = "reception_operator", _("Reception operator")
+    RECEPTION_OPERATOR = "reception_operator", _("Public reception operator")
     DEPUTY = "deputy", _("Maslikhat deputy")
-    PARTY_CONTROL = "party_control", _("Party control member")
+    PARTY_CONTROL = "party_control", _("Party control commission member")
     PRIMARY_SECRETARY = "primary_secretary", _("Primary organisation secretary")
     COUNCIL_SECRETARY = "council_secretary", _("Public council secretary")
     ELECTION_COMMISSION = "election_commission", _("Election commission member")
@@ -23,11 +23,23 @@ class BuiltinRole(models.TextChoices):
 # Names in each language for the roles table; the gettext labels above serve the UI.
 ROLE_NAMES: dict[str, tuple[str, str, str]] = {
     "system_admin": ("Жүйе әкімшісі", "Системный администратор", "System administrator"),
-    "regional_admin": ("Облыстық әкімші", "Региональный администратор", "Regional administrator"),
+    "regional_admin": (
+        "Облыстық филиалдың әкімшісі",
+        "Администратор областного филиала",
+        "Regional branch administrator",
+    ),
     "executive_secretary": ("Атқарушы хатшы", "Исполнительный секретарь", "Executive secretary"),
-    "reception_operator": ("Қабылдау бөлмесінің операторы", "Оператор приемной", "Reception operator"),
+    "reception_operator": (
+        "Қоғамдық қабылдау бөлмесінің операторы",
+        "Оператор общественной приемной",
+        "Public reception operator",
+    ),
     "deputy": ("Мәслихат депутаты", "Депутат маслихата", "Maslikhat deputy"),
-    "party_control": ("Партиялық бақылау мүшесі", "Член партийного контроля", "Party control member"),
+    "party_control": (
+        "Партиялық бақылау комиссиясының мүшесі",
+        "Член комиссии партийного контроля",
+        "Party control commission member",
+    ),
     "primary_secretary": (
         "Бастауыш партия ұйымының хатшысы",
         "Секретарь первичной партийной организации",
@@ -35,6 +47,6 @@ ROLE_NAMES: dict[str, tuple[str, str, str]] = {
     ),
     "council_secretary": ("Қоғамдық кеңес хатшысы", "Секретарь общественного совета", "Public council secretary"),
     "election_commission": ("Сайлау комиссиясының мүшесі", "Член избирательной комиссии", "Election commission member"),
-    "auditor": ("Аудитор (тек оқу)", "Аудитор (только чтение)", "Auditor (read-only)"),
+    "auditor": ("Аудитор (тек қарау)", "Аудитор (только просмотр)", "Auditor (read-only)"),
     "member": ("Партия мүшесі", "Член партии", "Party member"),
 }

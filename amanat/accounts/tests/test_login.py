@@ -106,3 +106,13 @@ def test_logged_in_user_opening_login_goes_to_the_workspace(client, make_user):
     client.force_login(make_user())
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 302
+
+
+def test_login_page_names_the_branch_from_site_settings(client, db):
+    from amanat.core.models import SiteSettings
+
+    settings_row = SiteSettings.load()
+    settings_row.branch_name_en = "Atyrau Branch Test Name"
+    settings_row.save()
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Atyrau Branch Test Name" in html

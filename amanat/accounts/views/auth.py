@@ -47,6 +47,14 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Django's LoginView puts its own `site` here, which would hide the platform's settings
+        # (party and branch names) from the page's layout.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
     def form_valid(self, form: LoginForm) -> HttpResponse:
         user = form.get_user()
         auth_login(self.request, user)  # also works out whether a second factor is due

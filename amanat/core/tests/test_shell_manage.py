@@ -266,7 +266,7 @@ def test_nav_without_a_role_offers_only_the_overview(client: Any, make_user: Cal
 
 @pytest.mark.urls(STUB_URLS)
 def test_nav_offers_the_admin_site_to_staff_only(client: Any, django_user_model: Any, tree: Any) -> None:
-    admin_user = django_user_model.objects.create_superuser("root@example.kz", "correct-horse-battery")
+    admin_user = django_user_model.objects.create_superuser("root@example.kz", "correct-horse-battery", language="en")
     client.force_login(admin_user)
 
     html = client.get(reverse("core:manage-home")).content.decode()
