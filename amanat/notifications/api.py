@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -37,7 +38,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationFilter(django_filters.FilterSet):
     # A choice, not a boolean, so that "?unread=perhaps" is refused instead of ignored.
     unread = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], method="filter_unread", label="unread"
+        choices=[("true", "true"), ("false", "false")], method="filter_unread", label=_("Unread only")
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import localize
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from amanat.audit.selectors import history_for
@@ -29,7 +30,7 @@ def object_type_label(content_type: ContentType | None) -> str:
     model = content_type.model_class()
     if model is None:
         return f"{content_type.app_label}.{content_type.model}"
-    return str(model._meta.verbose_name).capitalize()
+    return capfirst(str(model._meta.verbose_name))
 
 
 def _content_type(event: Any) -> ContentType:
@@ -40,10 +41,10 @@ def _content_type(event: Any) -> ContentType:
 def _field_label(model: Any, name: str) -> str:
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name).capitalize()
+            return capfirst(str(model._meta.get_field(name).verbose_name))
         except FieldDoesNotExist:
             pass
-    return name.replace("_", " ").capitalize()
+    return capfirst(name.replace("_", " "))
 
 
 def show_value(value: Any) -> str:
@@ -72,9 +73,9 @@ def change_rows(event: Any) -> list[dict[str, str]]:
 
 
 def detail_rows(event: Any) -> list[dict[str, str]]:
-    return [
-        {"key": str(k).replace("_", " ").capitalize(), "value": show_value(v)} for k, v in (event.data or {}).items()
-    ]
+    """The event's details; keys that name a field of the target get that field's label."""
+    model = _content_type(event).model_class() if event.target_type_id else None
+    return [{"key": _field_label(model, str(k)), "value": show_value(v)} for k, v in (event.data or {}).items()]
 
 
 @register.filter
