@@ -253,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "PositionKindEnum": "amanat.org.choices.PositionKind",
         "OrgUnitKindEnum": "amanat.org.choices.OrgUnitKind",
         "StateBodyKindEnum": "amanat.org.choices.StateBodyKind",
+        "TerritoryKindEnum": "amanat.org.choices.TerritoryKind",
     },
 }
 

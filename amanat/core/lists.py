@@ -13,6 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
@@ -73,7 +74,11 @@ class ScopedListView(LoginRequiredMixin, ListView):
                 filename=self.export_filename,
                 title=str(self.model._meta.verbose_name_plural),
             )
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        # The same URL answers a whole page or an htmx fragment: caches (and the browser's Back)
+        # must keep them apart.
+        patch_vary_headers(response, ("HX-Request",))
+        return response
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, list[Any], bool]:
         # An out-of-range or odd page number shows the last or first page, never an error.

@@ -24,4 +24,19 @@
       event.preventDefault();
     }
   });
+
+  // Lists filtered in place by htmx push the filters into the address bar; an "Export" link
+  // (data-export-link) follows them, so the file holds what the list shows. Without
+  // JavaScript the page reloads and the server writes the link with the same filters.
+  function refreshExportLinks() {
+    var query = new URLSearchParams(window.location.search);
+    query.delete("page");
+    query.set("export", "xlsx");
+    document.querySelectorAll("a[data-export-link]").forEach(function (link) {
+      link.setAttribute("href", "?" + query.toString());
+    });
+  }
+  document.addEventListener("htmx:pushedIntoHistory", refreshExportLinks);
+  document.addEventListener("htmx:replacedInHistory", refreshExportLinks);
+  window.addEventListener("popstate", refreshExportLinks);
 })();

@@ -80,8 +80,12 @@ def district_data(tree: SimpleNamespace) -> SimpleNamespace:
                 term_start=dt.date(2023, 3, 19),
                 term_end=dt.date(2024, 1, 1) if n < ended else None,
             )
-    akimat = StateBody.add_root(kind=StateBodyKind.REGIONAL_AKIMAT, name_kk="Әкімдік", name_ru="Акимат")
-    akimat.add_child(kind=StateBodyKind.DEPARTMENT, name_kk="Білім", name_ru="Образование")
+    akimat = StateBody.objects.add_root(
+        {"kind": StateBodyKind.REGIONAL_AKIMAT, "name_kk": "Әкімдік", "name_ru": "Акимат"}
+    )
+    StateBody.objects.add_child(
+        akimat, {"kind": StateBodyKind.DEPARTMENT, "name_kk": "Білім", "name_ru": "Образование"}
+    )
     return tree
 
 

@@ -56,9 +56,19 @@ def _factions(user: Any) -> Any:
 # --- territories and units -------------------------------------------------------------------
 
 
+class KatoField(serializers.SlugRelatedField):
+    """A territory named by its KATO code; anything but nine digits is simply unknown (and never
+    reaches the database: PostgreSQL refuses a NUL in a query)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or len(data) != 9 or not data.isascii() or not data.isdigit():
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:20])
+        return super().to_internal_value(data)
+
+
 class TerritorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text=_("The name in the request's language."))
-    parent = serializers.SlugRelatedField(
+    parent = KatoField(
         slug_field="kato",
         queryset=Territory.objects.all(),
         required=False,

@@ -78,6 +78,7 @@ class SearchFilter(filters.CharFilter):
 
 class StyledFilterSet(filters.FilterSet):
     search_fields: tuple[str, ...] = ()
+    html_hidden: tuple[str, ...] = ()  # API filters the page keeps but does not offer (raw ids)
 
     @property
     def form(self) -> Any:
@@ -128,6 +129,7 @@ class TerritoryFilterSet(StyledFilterSet):
 
 
 class OrgUnitFilterSet(StyledFilterSet):
+    html_hidden = ("parent",)
     q = SearchFilter(label=_("Name or code"))
     kind = filters.ChoiceFilter(label=_("Kind"), choices=OrgUnitKind.choices)
     parent = filters.NumberFilter(
@@ -196,6 +198,7 @@ class DeputyFilterSet(StyledFilterSet):
 
 
 class StateBodyFilterSet(StyledFilterSet):
+    html_hidden = ("parent",)
     q = SearchFilter(label=_("Name, short name or BIN"))
     kind = filters.ChoiceFilter(label=_("Kind"), choices=StateBodyKind.choices)
     territory = TreeChoiceFilter(label=_("Territory"), queryset=_territories, method="filter_territory")
@@ -226,6 +229,7 @@ class StateBodyFilterSet(StyledFilterSet):
 
 
 class OfficialFilterSet(StyledFilterSet):
+    html_hidden = ("parent",)
     q = SearchFilter(label=_("Name or post"))
     body = TreeChoiceFilter(label=_("State body"), queryset=_bodies)
     kind = filters.ChoiceFilter(label=_("Kind of body"), choices=StateBodyKind.choices, field_name="body__kind")

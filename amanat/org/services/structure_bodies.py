@@ -1,6 +1,6 @@
 """Writes for state bodies and their officials (shared reference data of the branch).
 
-Import these through `amanat.org.services.structure`, which re-exports them. State bodies are
+Callers import these from `amanat.org.services.structure`, which re-exports them. State bodies are
 not tied to an org unit: anyone holding org.change_state_body may change them; the BIN is checked
 (amanat.core.iin.validate_bin); a body has one current head.
 """
@@ -21,11 +21,11 @@ from amanat.org.choices import StateBodyKind
 from amanat.org.models import Official, OrgUnit, Person, StateBody
 from amanat.org.permissions import OrgAction
 from amanat.org.selectors.structure import children_q, current_q
-from amanat.org.services.structure import (
+from amanat.org.services.structure_base import (
     StructureVerb,
-    _created,
-    _kind_message,
     assign,
+    created_changes,
+    kind_message,
     save_or_explain,
     validate,
 )
@@ -63,7 +63,7 @@ def _body_checks(body: StateBody, parent: StateBody | None) -> Callable[[], dict
         if body.kind:
             allowed = BODY_CHILDREN.get(parent.kind, ()) if parent else BODY_ROOT_KINDS
             if body.kind not in allowed:
-                errors["kind"] = _kind_message(parent, allowed, StateBodyKind)
+                errors["kind"] = kind_message(parent, allowed, StateBodyKind)
             elif body.pk:
                 kids = set(StateBody.objects.filter(children_q(body)).values_list("kind", flat=True))
                 if kids - set(BODY_CHILDREN.get(body.kind, ())):
@@ -91,7 +91,7 @@ def statebody_create(*, actor: Any, parent: StateBody | None, **fields: Any) -> 
         save_or_explain(lambda: StateBody.objects.add_root(instance=body), check)
     else:
         save_or_explain(lambda: StateBody.objects.add_child(parent, instance=body), check)
-    record(actor=actor, verb=StructureVerb.STATE_BODY_CREATED, target=body, changes=_created(body, names))
+    record(actor=actor, verb=StructureVerb.STATE_BODY_CREATED, target=body, changes=created_changes(body, names))
     return body
 
 
@@ -158,7 +158,7 @@ def official_appoint(*, actor: Any, body: StateBody, person: Person, **fields: A
         actor=actor,
         verb=StructureVerb.OFFICIAL_APPOINTED,
         target=official,
-        changes=_created(official, ["person", "body", *names]),
+        changes=created_changes(official, ["person", "body", *names]),
     )
     return official
 

@@ -26,15 +26,15 @@ def valid_iin(born: dt.date | None = None, *, male: bool = True) -> str:
 def add_territory(parent: Territory | None, *, kato: str, kind: str, name: str) -> Territory:
     fields = {"kato": kato, "kind": kind, "name_kk": name, "name_ru": name, "name_en": name}
     if parent is None:
-        return Territory.add_root(**fields)
-    return parent.add_child(**fields)
+        return Territory.objects.add_root(fields)
+    return Territory.objects.add_child(parent, fields)
 
 
 def add_unit(parent: OrgUnit | None, *, code: str, kind: str, name: str, **extra: object) -> OrgUnit:
     fields = {"code": code, "kind": kind, "name_kk": name, "name_ru": name, "name_en": name, **extra}
     if parent is None:
-        return OrgUnit.add_root(**fields)
-    return parent.add_child(**fields)
+        return OrgUnit.objects.add_root(fields)
+    return OrgUnit.objects.add_child(parent, fields)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -6,10 +6,12 @@ Test modules bind the ones they use: `masl = structure_fixtures.masl`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from amanat.org.choices import FactionRole, MaslikhatLevel, StateBodyKind
 from amanat.org.models import Deputy, Faction, Maslikhat, Official, StateBody
@@ -111,3 +113,10 @@ def bodies(tree: SimpleNamespace) -> SimpleNamespace:
         started_on=dt.date(2022, 1, 10),
     )
     return SimpleNamespace(akimat=akimat, health=health, makat_akimat=makat_akimat, akim=akim)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -11,8 +12,8 @@ from rest_framework.test import APIClient
 
 from amanat.accounts.models import ApiToken
 from amanat.audit.models import AuditEvent
-from amanat.org.choices import OrgUnitKind, StateBodyKind
-from amanat.org.models import OrgUnit, StateBody
+from amanat.org.choices import FactionRole, OrgUnitKind, StateBodyKind
+from amanat.org.models import Deputy, OrgUnit, StateBody
 from amanat.org.tests import structure_fixtures
 from amanat.org.tests.factories import PersonFactory, add_unit
 from conftest import scope_matrix
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 masl = structure_fixtures.masl  # fixtures shared by the structure tests
 bodies = structure_fixtures.bodies
+english = structure_fixtures.english
 
 BASE = "/api/v1/"
 ENDPOINTS = ("territories", "org-units", "maslikhats", "factions", "deputies", "state-bodies", "officials")
@@ -249,3 +251,36 @@ def test_the_schema_describes_the_structure_endpoints(api, make_user, tree):
     for endpoint in ENDPOINTS:
         assert f"/api/v1/{endpoint}/" in paths and f"/api/v1/{endpoint}/{{id}}/" in paths
     assert "delete" not in paths["/api/v1/org-units/{id}/"]
+
+
+def test_deputy_and_faction_lists_keep_their_query_count_whatever_the_rows(api, make_user, tree, masl):
+    login(api, make_user("executive_secretary", tree.regional))
+
+    def count(endpoint: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert api.get(f"{BASE}{endpoint}/").status_code == 200
+        return len(context.captured_queries)
+
+    count("deputies")  # the token's first use is recorded once
+    before = {endpoint: count(endpoint) for endpoint in ("deputies", "factions", "maslikhats")}
+    for n in range(6):
+        Deputy.objects.create(
+            person=PersonFactory(org_unit=tree.makat_p1),
+            maslikhat=masl.makat,
+            constituency_number=10 + n,
+            term_start=dt.date(2023, 3, 19),
+            faction=masl.makat_faction,
+            faction_role=FactionRole.DEPUTY_LEADER if n == 0 else FactionRole.MEMBER,
+        )
+    assert {endpoint: count(endpoint) for endpoint in before} == before
+    assert max(before.values()) <= 6
+
+
+def test_nul_characters_in_a_body_answer_400_not_a_server_error(api, make_user, tree):
+    login(api, make_user("executive_secretary", tree.regional))
+    territory = {"parent": "23\x00", "kato": "235230000", "kind": "rural_okrug", "name_kk": "a", "name_ru": "a"}
+    response = api.post(f"{BASE}territories/", territory, format="json")
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"parent"}
+    unit = {"parent": tree.makat.pk, "kind": "primary", "code": "a\x00", "name_kk": "a\x00", "name_ru": "a"}
+    response = api.post(f"{BASE}org-units/", unit, format="json")
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"code", "name_kk"}

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 masl = structure_fixtures.masl  # fixtures shared by the structure tests
 bodies = structure_fixtures.bodies
+english = structure_fixtures.english
 
 
 def make_bin(first11: str = "99034000123") -> str:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from amanat.audit.models import AuditEvent
 from amanat.org.choices import FactionRole, MemberStatus, OrgUnitKind, StateBodyKind
 from amanat.org.models import Deputy, Official, OrgUnit, Person, StateBody
 from amanat.org.tests import structure_fixtures
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 masl = structure_fixtures.masl  # fixtures shared by the structure tests
 bodies = structure_fixtures.bodies
+english = structure_fixtures.english
 
 
 # The staff layout itself (session, user, grants, site settings, unread count…) costs about a
@@ -101,6 +103,7 @@ def test_unit_tree_answers_htmx_with_the_results_only_and_ignores_odd_filters(cl
     response = client.get(reverse("org:unit-tree"), {"q": "Мақат"}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert response.status_code == 200 and "<html" not in page
+    assert "HX-Request" in response["Vary"]  # Back after filtering gets the page, not this fragment
     assert "Мақат №1 БПҰ" in page and "Индер №1" not in page
     for odd in ({"q": "\x00"}, {"parent": "abc"}, {"territory": "99999999999999999999"}, {"page": "-3"}, {"kind": "x"}):
         assert client.get(reverse("org:unit-tree"), odd).status_code == 200
@@ -287,3 +290,45 @@ def test_appointing_and_ending_an_official_from_the_pages(client, make_user, tre
     client.post(reverse("org:official-end", args=[official.pk]), {"ended_on": "2025-01-01"})
     official.refresh_from_db()
     assert official.ended_on == dt.date(2025, 1, 1)
+
+
+def test_admin_shows_people_read_only_with_the_iin_masked(client, make_user, tree):
+    iin = valid_iin()
+    person = PersonFactory(org_unit=tree.makat_p1)
+    person.set_iin(iin)
+    person.save()
+    admin = make_user(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    page = client.get(reverse("admin:org_person_change", args=[person.pk])).content.decode()
+    assert person.iin_masked in page and iin not in page and person.iin_hash not in page
+    assert client.get(reverse("admin:org_person_add")).status_code == 403
+    response = client.post(reverse("admin:org_person_change", args=[person.pk]), {"last_name": "Changed"})
+    assert response.status_code == 403
+    for model in (
+        "territory",
+        "orgunit",
+        "maslikhat",
+        "faction",
+        "deputy",
+        "statebody",
+        "official",
+        "member",
+        "position",
+        "memberimport",
+    ):
+        assert client.get(reverse(f"admin:org_{model}_changelist")).status_code == 200, model
+
+
+def test_a_correction_in_the_admin_is_audited(client, make_user, tree):
+    admin = make_user(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    url = reverse("admin:org_territory_change", args=[tree.makat_t.pk])
+    data = {
+        "kato": tree.makat_t.kato,
+        "name_kk": tree.makat_t.name_kk,
+        "name_ru": "Макатский район",
+        "name_en": "Makat",
+    }
+    assert client.post(url, data).status_code == 302
+    event = AuditEvent.objects.get(verb="org.admin_changed", target_id=str(tree.makat_t.pk))
+    assert event.changes["name_en"] == ["Мақат ауданы", "Makat"]
