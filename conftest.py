@@ -34,10 +34,18 @@ def tree(db: Any) -> SimpleNamespace:
     inder_t = add_territory(region, kato="234000000", kind=TerritoryKind.DISTRICT, name="Индер ауданы")
     city_t = add_territory(region, kato="231000000", kind=TerritoryKind.CITY, name="Атырау қаласы")
     central = add_unit(None, code="central", kind=OrgUnitKind.CENTRAL, name="AMANAT")
-    regional = add_unit(central, code="atyrau", kind=OrgUnitKind.REGIONAL, name="Атырау облыстық филиалы", territory=region)
-    city = add_unit(regional, code="atyrau-city", kind=OrgUnitKind.CITY, name="Атырау қалалық филиалы", territory=city_t)
-    makat = add_unit(regional, code="makat", kind=OrgUnitKind.DISTRICT, name="Мақат аудандық филиалы", territory=makat_t)
-    inder = add_unit(regional, code="inder", kind=OrgUnitKind.DISTRICT, name="Индер аудандық филиалы", territory=inder_t)
+    regional = add_unit(
+        central, code="atyrau", kind=OrgUnitKind.REGIONAL, name="Атырау облыстық филиалы", territory=region
+    )
+    city = add_unit(
+        regional, code="atyrau-city", kind=OrgUnitKind.CITY, name="Атырау қалалық филиалы", territory=city_t
+    )
+    makat = add_unit(
+        regional, code="makat", kind=OrgUnitKind.DISTRICT, name="Мақат аудандық филиалы", territory=makat_t
+    )
+    inder = add_unit(
+        regional, code="inder", kind=OrgUnitKind.DISTRICT, name="Индер аудандық филиалы", territory=inder_t
+    )
     makat_p1 = add_unit(makat, code="makat-p1", kind=OrgUnitKind.PRIMARY, name="Мақат №1 БПҰ", territory=makat_t)
     inder_p1 = add_unit(inder, code="inder-p1", kind=OrgUnitKind.PRIMARY, name="Индер №1 БПҰ", territory=inder_t)
     return SimpleNamespace(
@@ -71,7 +79,11 @@ def make_user(db: Any, roles: dict[str, Role]) -> Callable[..., User]:
     def make(role: str | None = None, unit: Any = None, *, language: str = "en", **extra: Any) -> User:
         n = next(_user_seq)
         user = User.objects.create_user(
-            f"user{n}@example.kz", "correct-horse-battery", full_name=extra.pop("full_name", f"User {n}"), language=language, **extra
+            f"user{n}@example.kz",
+            "correct-horse-battery",
+            full_name=extra.pop("full_name", f"User {n}"),
+            language=language,
+            **extra,
         )
         if role:
             RoleGrant.objects.create(user=user, role=roles[role], org_unit=unit, valid_from=dt.date(2000, 1, 1))

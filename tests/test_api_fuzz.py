@@ -51,7 +51,9 @@ def test_no_operation_answers_5xx(api_schema: Any, api_token: str) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+        @settings(
+            max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
+        )
         def call(case: Any) -> None:
             case.call_and_validate(headers=headers, checks=[not_a_server_error])
 
