@@ -1,4 +1,8 @@
-"""Staff pages for people, members, positions and member imports (/manage/org/…)."""
+"""Staff pages for people and members (/manage/org/…).
+
+The pages for positions (`people_positions.py`) and member imports (`member_import.py`) are in their
+own modules; all their URLs are listed here.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.functional import cached_property
@@ -18,45 +20,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
 
-from amanat.core.exports import XLSX_TYPE, Column
+from amanat.core.exports import Column
 from amanat.core.lists import COUNT_CAP, CappedPaginator, ScopedListView
 from amanat.core.permissions import has_action, require
-from amanat.org import importing
 from amanat.org.choices import MemberStatus
-from amanat.org.filtersets.people import MemberFilterSet, PersonFilterSet, PositionFilterSet
+from amanat.org.filtersets.people import MemberFilterSet, PersonFilterSet
 from amanat.org.forms.people import (
     MemberAdmitForm,
-    MemberImportForm,
     MemberTransferForm,
     MemberTransitionForm,
     PersonForm,
-    PositionEndForm,
-    PositionForm,
 )
-from amanat.org.models import Member, Person, Position
+from amanat.org.models import Member, Person
 from amanat.org.permissions import OrgAction
 from amanat.org.selectors import people as selectors
 from amanat.org.services import people as services
-
-IMPORT_ERRORS_PER_PAGE = 50
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _need(request: HttpRequest, action: str) -> None:
-    # A user holding the action nowhere sees the page as missing, like an out-of-scope object.
-    if not has_action(request.user, action):
-        raise Http404
-
+from amanat.org.views.member_import import IMPORT_ERRORS_PER_PAGE as IMPORT_ERRORS_PER_PAGE  # re-exported
+from amanat.org.views.member_import import member_import, member_import_detail, member_import_template
+from amanat.org.views.people_common import form_errors, need
+from amanat.org.views.people_positions import PositionListView, position_create, position_end
 
 # --- people ----------------------------------------------------------------------------------
 
@@ -150,7 +133,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    _need(request, OrgAction.CHANGE_PERSON)
+    need(request, OrgAction.CHANGE_PERSON)
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = form.person_fields()
@@ -159,7 +142,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, org_unit=fields.pop("org_unit"), iin=form.cleaned_data["iin"], **fields
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The person has been added."))
             return redirect("org:person-detail", pk=person.pk)
@@ -179,7 +162,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, person=original, changes=form.person_fields(), iin=form.iin_change()
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("org:person-detail", pk=person.pk)
@@ -278,7 +261,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
     """Admit a person already known (?person=<id>) or register a new person and admit them."""
-    _need(request, OrgAction.CHANGE_MEMBER)
+    need(request, OrgAction.CHANGE_MEMBER)
     data = request.POST or None
     person = None
     if request.GET.get("person"):
@@ -302,7 +285,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
                 )
         except ValidationError as exc:
             target = person_form if person_form is not None and _is_person_error(exc) else form
-            _form_errors(target, exc)
+            form_errors(target, exc)
         else:
             messages.success(request, _("The member has been admitted."))
             return redirect("org:member-detail", pk=member.pk)
@@ -329,7 +312,7 @@ def member_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The status has been changed."))
             return redirect("org:member-detail", pk=member.pk)
@@ -354,162 +337,13 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The member has been transferred."))
             return redirect("org:member-detail", pk=member.pk)
     member.refresh_from_db()
     context = _member_context(request, member, transfer_form=form)
     return render(request, "org/people/member_detail.html", context, status=400)
-
-
-# --- positions -------------------------------------------------------------------------------
-
-
-class PositionListView(ScopedListView):
-    model = Position
-    action = OrgAction.VIEW_POSITION
-    filterset_class = PositionFilterSet
-    template_name = "org/people/position_list.html"
-    context_object_name = "positions"
-    export_columns = [
-        (gettext_lazy("Unit"), "org_unit"),
-        (gettext_lazy("Position"), "kind"),
-        (gettext_lazy("Person"), "person"),
-        (gettext_lazy("From"), "started_on"),
-        (gettext_lazy("To"), "ended_on"),
-        (gettext_lazy("Note"), "note"),
-    ]
-    export_filename = "positions"
-
-    def base_queryset(self) -> QuerySet:
-        return Position.objects.select_related("person", "org_unit").order_by("org_unit__path", "kind", "-started_on")
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["can_appoint"] = has_action(self.request.user, OrgAction.CHANGE_POSITION)
-        context["end_form"] = PositionEndForm()
-        return context
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def position_create(request: HttpRequest) -> HttpResponse:
-    """Appoint a person: first find them (?q=), then fill in the post and the term."""
-    _need(request, OrgAction.CHANGE_POSITION)
-    person = None
-    candidates: Any = []
-    if request.GET.get("person"):
-        person = selectors.person_get(actor=request.user, pk=request.GET["person"])
-    elif request.GET.get("q"):
-        found = PersonFilterSet({"q": request.GET["q"]}, queryset=selectors.person_list(actor=request.user))
-        candidates = found.qs[:20] if found.is_valid() else []
-    form = PositionForm(request.POST or None, user=request.user) if person else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            services.position_appoint(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The appointment has been recorded."))
-            return redirect("org:person-detail", pk=person.pk)
-    context = {"form": form, "person": person, "candidates": candidates, "q": request.GET.get("q", "")}
-    return render(request, "org/people/position_form.html", context)
-
-
-@login_required
-@require_POST
-def position_end(request: HttpRequest, pk: int) -> HttpResponse:
-    position = selectors.position_get(actor=request.user, pk=pk)
-    form = PositionEndForm(request.POST)
-    if form.is_valid():
-        try:
-            services.position_end(actor=request.user, position=position, ended_on=form.cleaned_data["ended_on"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The term has been ended."))
-    else:
-        messages.error(request, _("Enter the date the term ends."))
-    return redirect("org:person-detail", pk=position.person_id)
-
-
-# --- member imports --------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_import(request: HttpRequest) -> HttpResponse:
-    """Upload a member file; it is checked at once (or in the background when large)."""
-    _need(request, OrgAction.IMPORT_MEMBERS)
-    form = MemberImportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.member_import_start(
-                actor=request.user, org_unit=form.cleaned_data["org_unit"], upload=form.cleaned_data["file"]
-            )
-        except importing.ImportFileError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("org:member-import-detail", pk=job.pk)
-    context = {
-        "form": form,
-        "columns": importing.COLUMNS,
-        "imports": selectors.member_import_list(actor=request.user)[:10],
-        "max_mb": importing.max_bytes() // (1024 * 1024),
-        "max_rows": importing.max_rows(),
-        "sync_rows": importing.sync_max_rows(),
-    }
-    return render(request, "org/people/import_form.html", context, status=400 if form.errors else 200)
-
-
-@login_required
-def member_import_template(request: HttpRequest) -> HttpResponse:
-    """An empty XLSX with the column names (IIN formatted as text) and a sheet explaining them."""
-    _need(request, OrgAction.IMPORT_MEMBERS)
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "members"
-    sheet.append(list(importing.COLUMN_NAMES))
-    for index, _name in enumerate(importing.COLUMN_NAMES, start=1):
-        sheet.cell(row=1, column=index).font = sheet.cell(row=1, column=index).font.copy(bold=True)
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 18
-    for row in range(2, 1002):  # keep leading zeros of IINs typed into the sheet
-        sheet.cell(row=row, column=importing.COLUMN_NAMES.index("iin") + 1).number_format = "@"
-    notes = workbook.create_sheet("help")
-    notes.append([_("Column"), _("Required"), _("What to write"), _("Example")])
-    for column in importing.COLUMNS:
-        notes.append([column.name, _("yes") if column.required else _("no"), str(column.help), column.example])
-    response = HttpResponse(content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="members-import-template.xlsx"'
-    workbook.save(response)
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Progress while a file is checked or written; then the preview (counts, first rows, every
-    error by row and column) and the button that imports it; POST confirms."""
-    job = selectors.member_import_get(actor=request.user, pk=pk)
-    if request.method == "POST":
-        try:
-            job = services.member_import_confirm(actor=request.user, job=job)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("org:member-import-detail", pk=job.pk)
-    if request.htmx and not request.htmx.boosted:
-        if job.is_running:
-            return render(request, "org/people/import_detail.html#progress", {"job": job})
-        return HttpResponseClientRefresh()
-    errors = Paginator(job.errors or [], IMPORT_ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"job": job, "errors": errors, "page_obj": errors, "paginator": errors.paginator}
-    context["query_without_page"] = query.urlencode()
-    return render(request, "org/people/import_detail.html", context)
 
 
 urlpatterns = [
