@@ -166,6 +166,8 @@ LOGIN_REDIRECT_URL = "core:manage-home"
 LOGOUT_REDIRECT_URL = "core:home"
 # Lockout: after this many failed logins within the window the account and address wait.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("AMANAT_LOGIN_FAILURE_LIMIT", "5"))
+# Per address the limit is higher: an office or a mobile operator puts many people behind one.
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("AMANAT_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("AMANAT_LOGIN_LOCKOUT_MINUTES", "15"))
 # Two-factor authentication is required for roles that can see personal data.
 TWO_FACTOR_REQUIRED = env_bool("AMANAT_2FA_REQUIRED", True)

@@ -1,7 +1,8 @@
 """Lockout after repeated failed logins, by login and by IP address.
 
 `settings.LOGIN_FAILURE_LIMIT` failures within `settings.LOGIN_LOCKOUT_MINUTES` for the same
-login, or from the same address, lock further attempts (even with the right password) until
+login, or `settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS` from the same address (higher: a whole
+office behind one NAT address shares it), lock further attempts (even with the right password) until
 the oldest of those failures leaves the window. Refused attempts are not counted as new
 failures, so a locked person is never locked for longer than one window after they stop.
 """
@@ -39,15 +40,14 @@ def _window() -> dt.timedelta:
 
 def locked_until(*, login: str, ip: str | None) -> dt.datetime | None:
     """When this login and address may try again; None when they may try now."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-    if limit <= 0:
-        return None
     recent = LoginFailure.objects.filter(at__gte=timezone.now() - _window())
     candidates = []
-    scopes = [recent.filter(login=login_key(login))]
+    scopes = [(recent.filter(login=login_key(login)), settings.LOGIN_FAILURE_LIMIT)]
     if ip:
-        scopes.append(recent.filter(ip=ip))
-    for failures in scopes:
+        scopes.append((recent.filter(ip=ip), settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS))
+    for failures, limit in scopes:
+        if limit <= 0:
+            continue
         times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
         if len(times) >= limit:
             candidates.append(times[-1] + _window())

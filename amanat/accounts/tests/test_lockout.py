@@ -22,7 +22,7 @@ START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def lockout_settings():
-    with override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_LOCKOUT_MINUTES=15):
+    with override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_FAILURE_LIMIT_PER_ADDRESS=3, LOGIN_LOCKOUT_MINUTES=15):
         yield
 
 
@@ -85,6 +85,15 @@ def test_one_address_guessing_many_logins_is_locked_for_all(client, make_user):
     # The same person from another address is not affected by that address's lock.
     login(client, other.email, REMOTE_ADDR="10.0.0.2")
     assert logged_in(client)
+
+
+def test_a_few_typos_in_one_office_do_not_lock_out_its_other_people(client, make_user):
+    with override_settings(LOGIN_FAILURE_LIMIT_PER_ADDRESS=20):
+        for person in [make_user() for _ in range(5)]:
+            fail(client, person.email, 1, ip="10.8.8.8")
+        colleague = make_user()
+        login(client, colleague.email, REMOTE_ADDR="10.8.8.8")
+        assert logged_in(client)
 
 
 def test_failures_count_for_a_login_whatever_address_they_come_from(client, make_user):
