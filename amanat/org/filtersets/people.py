@@ -7,6 +7,7 @@ from typing import Any
 import django_filters as filters
 from django import forms
 from django.db.models import QuerySet
+from django.forms import DateInput
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
@@ -86,8 +87,19 @@ class MemberFilterSet(UnitSubtreeMixin, StyledFilterSet):
     unit = UnitFilter(action=OrgAction.VIEW_MEMBER)
     status = filters.ChoiceFilter(choices=MemberStatus.choices, label=_("Status"), empty_label=_("Any"))
     youth_wing = yes_no_any(_("Youth wing"))
-    joined_after = filters.DateFilter(field_name="joined_on", lookup_expr="gte", label=_("Joined on or after"))
-    joined_before = filters.DateFilter(field_name="joined_on", lookup_expr="lte", label=_("Joined on or before"))
+    # A real date picker on phones and desktops; the value travels as YYYY-MM-DD.
+    joined_after = filters.DateFilter(
+        field_name="joined_on",
+        lookup_expr="gte",
+        label=_("Joined on or after"),
+        widget=DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    joined_before = filters.DateFilter(
+        field_name="joined_on",
+        lookup_expr="lte",
+        label=_("Joined on or before"),
+        widget=DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     # Last: filters run in order, and the name search looks at what the others left.
     q = filters.CharFilter(
         method="filter_q",

@@ -45,7 +45,7 @@ COLUMNS: tuple[ImportColumn, ...] = (
         "unit_code",
         True,
         gettext_lazy("Code of the primary organisation (as shown on its page), within your scope."),
-        "makat-p1",
+        "makat-p01",
         ("код организации", "код"),
     ),
     ImportColumn(
