@@ -135,6 +135,26 @@ def unit_list(*, actor: Any, action: str = OrgAction.VIEW_UNIT) -> models.QueryS
     )
 
 
+def active_members_by_subtree(*, unit: OrgUnit) -> dict[str, int]:
+    """Active members under each unit of unit's subtree (itself included), keyed by path.
+
+    One grouped query over the subtree's members (an index-only scan), summed up the tree here:
+    a district branch's figure is its primaries' members, not the few kept on the branch itself.
+    """
+    steplen = OrgUnit.steplen
+    totals: dict[str, int] = {}
+    rows = (
+        Member.objects.filter(org_unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+        .order_by()
+        .values_list("org_unit__path")
+        .annotate(n=Count("pk"))
+    )
+    for path, n in rows:
+        for end in range(len(unit.path), len(path) + 1, steplen):
+            totals[path[:end]] = totals.get(path[:end], 0) + n
+    return totals
+
+
 def unit_get(*, actor: Any, pk: Any, action: str = OrgAction.VIEW_UNIT) -> OrgUnit:
     """One unit in the actor's scope, or 404."""
     return get_visible_or_404(unit_list(actor=actor, action=action), actor, action, pk=pk)
@@ -170,6 +190,11 @@ class TreeNode:
 
     unit: Any
     children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def total_members(self) -> int:
+        """Active members of the unit and of every unit under it on the page."""
+        return (getattr(self.unit, "active_members", 0) or 0) + sum(child.total_members for child in self.children)
 
 
 def build_tree(nodes: Iterable[Any], key: Callable[[Any], Any] | None = None) -> list[TreeNode]:

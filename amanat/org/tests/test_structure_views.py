@@ -332,3 +332,21 @@ def test_a_correction_in_the_admin_is_audited(client, make_user, tree):
     assert client.post(url, data).status_code == 302
     event = AuditEvent.objects.get(verb="org.admin_changed", target_id=str(tree.makat_t.pk))
     assert event.changes["name_en"] == ["Мақат ауданы", "Makat"]
+
+
+def test_a_district_branch_counts_the_members_of_its_primaries(client, tree, make_user):
+    from amanat.org.tests.factories import MemberFactory
+
+    for _ in range(3):
+        MemberFactory(org_unit=tree.makat_p1)
+    MemberFactory(org_unit=tree.inder_p1)
+    client.force_login(make_user("executive_secretary", tree.regional))
+
+    district = client.get(f"/manage/org/units/{tree.makat.pk}/").content.decode()
+    assert "3 in this unit itself" not in district  # the branch keeps none itself
+    regional = client.get(f"/manage/org/units/{tree.regional.pk}/")
+    children = {child.code: child.total_members for child in regional.context["children"]}
+    assert children["makat"] == 3
+    assert children["inder"] == 1
+    assert regional.context["total_members"] == 4
+    assert client.get(f"/manage/org/units/{tree.makat.pk}/").context["total_members"] == 3

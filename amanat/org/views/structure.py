@@ -163,10 +163,15 @@ class UnitTreeView(StructureListView):
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = sel.unit_get(actor=request.user, pk=pk)
     can_change = has_action(request.user, OrgAction.CHANGE_UNIT, unit)
+    totals = sel.active_members_by_subtree(unit=unit)
+    children = list(sel.unit_children(actor=request.user, unit=unit))
+    for child in children:
+        child.total_members = totals.get(child.path, 0)
     context = {
         "unit": unit,
+        "total_members": totals.get(unit.path, 0),
         "breadcrumbs": sel.unit_breadcrumbs(actor=request.user, unit=unit),
-        "children": sel.unit_children(actor=request.user, unit=unit),
+        "children": children,
         "positions": sel.unit_positions(actor=request.user, unit=unit),
         "may_see_positions": has_action(request.user, OrgAction.VIEW_POSITION, unit),
         "maslikhats": sel.unit_maslikhats(actor=request.user, unit=unit),
