@@ -70,7 +70,7 @@ class UserAdmin(auth_admin.UserAdmin):
     add_form = UserCreationForm
     fieldsets = (
         (None, {"fields": ("email", "phone", "password")}),
-        (_("Person"), {"fields": ("full_name", "language", "person")}),
+        (_("Personal details"), {"fields": ("full_name", "language", "person")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
