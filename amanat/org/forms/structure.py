@@ -332,8 +332,7 @@ class OfficialForm(StyledForm, PersonPickMixin, forms.ModelForm):
             units: QuerySet[OrgUnit] = units_for(actor, OrgAction.CHANGE_PERSON).order_by("path")
             self.fields["keeping_unit"].queryset = units
             self.fields["keeping_unit"].initial = units.values_list("pk", flat=True).first()
-        else:
-            del self.fields["keeping_unit"]
+        # When editing, setup_person has already dropped keeping_unit with the other person fields.
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

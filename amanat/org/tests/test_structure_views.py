@@ -292,6 +292,22 @@ def test_appointing_and_ending_an_official_from_the_pages(client, make_user, tre
     assert official.ended_on == dt.date(2025, 1, 1)
 
 
+def test_an_officials_post_is_corrected_from_the_edit_page(client, make_user, tree, bodies):
+    client.force_login(make_user("executive_secretary", tree.regional))
+    url = reverse("org:official-edit", args=[bodies.akim.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "title_kk": "Мақат ауданының әкімі",
+        "title_ru": "Аким Макатского района",
+        "is_head": "on",
+        "started_on": "2022-01-10",
+    }
+    assert client.post(url, data).status_code == 302
+    bodies.akim.refresh_from_db()
+    assert bodies.akim.title_ru == "Аким Макатского района"
+
+
 def test_admin_shows_people_read_only_with_the_iin_masked(client, make_user, tree):
     iin = valid_iin()
     person = PersonFactory(org_unit=tree.makat_p1)
