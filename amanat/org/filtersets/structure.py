@@ -176,7 +176,7 @@ class FactionFilterSet(StyledFilterSet):
 
 
 class DeputyFilterSet(StyledFilterSet):
-    q = SearchFilter(label=_("Name"))
+    q = SearchFilter(label=_("Full name"))
     maslikhat = filters.ModelChoiceFilter(label=_("Maslikhat"), queryset=_maslikhats)
     faction = filters.ModelChoiceFilter(label=_("Faction"), queryset=_factions)
     level = filters.ChoiceFilter(label=_("Level"), choices=MaslikhatLevel.choices, field_name="maslikhat__level")
