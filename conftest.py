@@ -26,6 +26,18 @@ def _fresh_cache() -> Any:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the settings' language: a page rendered in Kazakh by an earlier test
+    in the same worker must not leave its language active for code called outside a request."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def tree(db: Any) -> SimpleNamespace:
     """central → Atyrau regional → (Atyrau city, Makat district, Inder district) → primaries."""

@@ -57,13 +57,14 @@ def member_import_template(request: HttpRequest) -> HttpResponse:
     """An empty XLSX with the column names (IIN formatted as text) and a sheet explaining them."""
     need(request, OrgAction.IMPORT_MEMBERS)
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "members"
     sheet.append(list(importing.COLUMN_NAMES))
     for index, _name in enumerate(importing.COLUMN_NAMES, start=1):
-        sheet.cell(row=1, column=index).font = sheet.cell(row=1, column=index).font.copy(bold=True)
+        sheet.cell(row=1, column=index).font = Font(bold=True)
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 18
     for row in range(2, 1002):  # keep leading zeros of IINs typed into the sheet
         sheet.cell(row=row, column=importing.COLUMN_NAMES.index("iin") + 1).number_format = "@"
