@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from amanat.accounts.models import Role, RoleGrant, User
 from amanat.accounts.permissions import AccountsAction
 from amanat.accounts.selectors import units_where
+from amanat.core.permissions import in_subtree
 from amanat.org.models import OrgUnit
 
 
@@ -62,7 +63,7 @@ class UserFilter(django_filters.FilterSet):
     def filter_unit(self, queryset: models.QuerySet, name: str, value: OrgUnit | None) -> models.QuerySet:
         if value is None:
             return queryset
-        grants = self._grants().filter(revoked_at__isnull=True, org_unit__path__startswith=value.path)
+        grants = self._grants().filter(in_subtree("org_unit", value), revoked_at__isnull=True)
         return queryset.filter(pk__in=grants.values("user_id"))
 
     def filter_role(self, queryset: models.QuerySet, name: str, value: Role | None) -> models.QuerySet:

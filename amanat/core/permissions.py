@@ -132,11 +132,30 @@ def scope_q(user: Any, action: str | Enum, unit_field: str | None) -> Q | None:
         return None
     if unit_field is None:
         return Q()
-    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    if not unit_field:
+        return _paths_q(paths)
+    return _unit_ids_in(unit_field, paths)
+
+
+def _paths_q(paths: Iterable[str]) -> Q:
     q = Q()
     for path in paths:
-        q |= Q(**{lookup: path})
+        q |= Q(path__startswith=path)
     return q
+
+
+def _unit_ids_in(unit_field: str, paths: Iterable[str]) -> Q:
+    """`unit_field IN (ids of the units under paths)`: a subquery rather than a join on
+    `path LIKE`, so the database can use the row table's own (unit, …) indexes; at a million
+    members the join made SQLite scan every member for a name search."""
+    from amanat.org.models import OrgUnit
+
+    return Q(**{f"{unit_field}__in": OrgUnit.objects.filter(_paths_q(paths)).values("pk")})
+
+
+def in_subtree(unit_field: str, *units: Any) -> Q:
+    """Rows whose `unit_field` lies in the subtree of any of units (the units included)."""
+    return _unit_ids_in(unit_field, [unit.path for unit in units])
 
 
 def has_action(user: Any, action: str | Enum, unit: OrgUnit | None = None) -> bool:

@@ -11,6 +11,7 @@ from django.forms import DateInput
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from amanat.core.permissions import in_subtree
 from amanat.org.choices import MemberStatus, PositionKind
 from amanat.org.forms.people import style_form
 from amanat.org.models import Member, OrgUnit, Person, Position
@@ -62,7 +63,7 @@ class UnitSubtreeMixin:
     def filter_unit(self, queryset: QuerySet, name: str, value: OrgUnit | None) -> QuerySet:
         if value is None:
             return queryset
-        return queryset.filter(org_unit__path__startswith=value.path)
+        return queryset.filter(in_subtree("org_unit", value))
 
 
 class PersonFilterSet(UnitSubtreeMixin, StyledFilterSet):

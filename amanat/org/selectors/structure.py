@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Left
 from django.utils import timezone
 
 from amanat.core import crypto
-from amanat.core.permissions import get_visible_or_404, has_action
+from amanat.core.permissions import get_visible_or_404, has_action, in_subtree
 from amanat.org.choices import FactionRole, MemberStatus, OrgUnitKind
 from amanat.org.models import (
     Deputy,
@@ -144,7 +144,7 @@ def active_members_by_subtree(*, unit: OrgUnit) -> dict[str, int]:
     steplen = OrgUnit.steplen
     totals: dict[str, int] = {}
     rows = (
-        Member.objects.filter(org_unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+        Member.objects.filter(in_subtree("org_unit", unit), status=MemberStatus.ACTIVE)
         .order_by()
         .values_list("org_unit__path")
         .annotate(n=Count("pk"))

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from amanat.audit.services import diff, record, snapshot
-from amanat.core.permissions import require
+from amanat.core.permissions import in_subtree, require
 from amanat.org.choices import MemberStatus, OrgUnitKind, TerritoryKind
 from amanat.org.models import ALLOWED_CHILDREN, Member, OrgUnit, Territory
 from amanat.org.permissions import OrgAction
@@ -198,7 +198,7 @@ def org_unit_deactivate(*, actor: Any, unit: OrgUnit, reason: str = "") -> OrgUn
         raise ValidationError(_("This unit is already inactive."))
     if OrgUnit.objects.filter(children_q(unit), is_active=True).exists():
         raise ValidationError(_("Units under this one are still active: deactivate them first."))
-    active = Member.objects.filter(org_unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+    active = Member.objects.filter(in_subtree("org_unit", unit), status=MemberStatus.ACTIVE)
     if active.exists():
         raise ValidationError(
             _("This unit has %(count)s active members: transfer them or end their membership first.")
