@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amanat.core.lists import ScopedListView
 from amanat.core.permissions import has_action
 from amanat.org.filtersets.structure import OrgUnitFilterSet, TerritoryFilterSet
 from amanat.org.forms.structure import DeactivateForm, OrgUnitForm, TerritoryForm
@@ -24,12 +25,12 @@ from amanat.org.permissions import OrgAction
 from amanat.org.selectors import structure as sel
 from amanat.org.services import structure as services
 from amanat.org.views import structure_bodies, structure_deputies
-from amanat.org.views.structure_common import StructureListView, apply_service, render_form
+from amanat.org.views.structure_common import apply_service, render_form
 
 # --- territories -----------------------------------------------------------------------------
 
 
-class TerritoryListView(StructureListView):
+class TerritoryListView(ScopedListView):
     model = Territory
     action = OrgAction.VIEW_UNIT
     filterset_class = TerritoryFilterSet
@@ -124,7 +125,7 @@ def _unit_path_names(unit: OrgUnit) -> str:
     return str(unit.territory) if unit.territory_id else ""
 
 
-class UnitTreeView(StructureListView):
+class UnitTreeView(ScopedListView):
     """The structure as a collapsible tree (a page of units in tree order, nested)."""
 
     model = OrgUnit

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amanat.core.lists import ScopedListView
 from amanat.core.permissions import has_action
 from amanat.org.choices import StateBodyKind
 from amanat.org.filtersets.structure import OfficialFilterSet, StateBodyFilterSet
@@ -23,7 +24,6 @@ from amanat.org.selectors import structure as sel
 from amanat.org.services import structure as services
 from amanat.org.services.structure_bodies import BODY_CHILDREN, BODY_ROOT_KINDS
 from amanat.org.views.structure_common import (
-    StructureListView,
     apply_service,
     need,
     person_context,
@@ -33,7 +33,7 @@ from amanat.org.views.structure_common import (
 )
 
 
-class StateBodyListView(StructureListView):
+class StateBodyListView(ScopedListView):
     model = StateBody
     action = OrgAction.VIEW_STATE_BODY
     filterset_class = StateBodyFilterSet
@@ -218,7 +218,7 @@ def _current(official: Official) -> bool:
     return sel.is_current_official(official)
 
 
-class OfficialListView(StructureListView):
+class OfficialListView(ScopedListView):
     model = Official
     action = OrgAction.VIEW_STATE_BODY
     filterset_class = OfficialFilterSet

@@ -8,15 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from amanat.core.lists import ScopedListView
 from amanat.core.permissions import has_action
 from amanat.org.selectors.structure import person_choices
 
 FORM_TEMPLATE = "org/structure/form.html"
-
-
-# ScopedListView already keeps whole pages and htmx fragments apart (Vary: HX-Request).
-StructureListView = ScopedListView
 
 
 def need(user: Any, action: str, unit: Any = None) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from amanat.core.lists import ScopedListView
 from amanat.core.permissions import has_action
 from amanat.org.choices import FactionRole
 from amanat.org.filtersets.structure import DeputyFilterSet, MaslikhatFilterSet
@@ -22,7 +23,6 @@ from amanat.org.permissions import OrgAction
 from amanat.org.selectors import structure as sel
 from amanat.org.services import structure as services
 from amanat.org.views.structure_common import (
-    StructureListView,
     apply_service,
     need,
     person_context,
@@ -34,7 +34,7 @@ from amanat.org.views.structure_common import (
 LEADER_ROLES = (FactionRole.LEADER, FactionRole.DEPUTY_LEADER)
 
 
-class MaslikhatListView(StructureListView):
+class MaslikhatListView(ScopedListView):
     model = Maslikhat
     action = OrgAction.VIEW_DEPUTY
     filterset_class = MaslikhatFilterSet
@@ -247,7 +247,7 @@ def _sitting_text(deputy: Deputy) -> bool:
     return sel.is_sitting(deputy)
 
 
-class DeputyListView(StructureListView):
+class DeputyListView(ScopedListView):
     model = Deputy
     action = OrgAction.VIEW_DEPUTY
     filterset_class = DeputyFilterSet
