@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from amanat.audit.services import diff, record, snapshot
 from amanat.core.permissions import in_subtree, require
@@ -198,11 +199,15 @@ def org_unit_deactivate(*, actor: Any, unit: OrgUnit, reason: str = "") -> OrgUn
         raise ValidationError(_("This unit is already inactive."))
     if OrgUnit.objects.filter(children_q(unit), is_active=True).exists():
         raise ValidationError(_("Units under this one are still active: deactivate them first."))
-    active = Member.objects.filter(in_subtree("org_unit", unit), status=MemberStatus.ACTIVE)
-    if active.exists():
+    active = Member.objects.filter(in_subtree("org_unit", unit), status=MemberStatus.ACTIVE).count()
+    if active:
         raise ValidationError(
-            _("This unit has %(count)s active members: transfer them or end their membership first.")
-            % {"count": active.count()}
+            ngettext(
+                "This unit has %(count)s active member: transfer them or end their membership first.",
+                "This unit has %(count)s active members: transfer them or end their membership first.",
+                active,
+            )
+            % {"count": active}
         )
     unit.is_active = False
     unit.save(update_fields=["is_active", "updated_at"])

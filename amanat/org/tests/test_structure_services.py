@@ -122,7 +122,7 @@ def test_a_unit_with_active_members_cannot_be_deactivated(tree, make_user):
     MemberFactory(org_unit=tree.makat_p1, status=MemberStatus.ACTIVE)
     with pytest.raises(ValidationError) as exc:
         services.org_unit_deactivate(actor=actor, unit=tree.makat_p1)
-    assert "1 active members" in exc.value.messages[0]
+    assert "1 active member:" in exc.value.messages[0]
     tree.makat_p1.refresh_from_db()
     assert tree.makat_p1.is_active
 
