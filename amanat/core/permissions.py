@@ -172,6 +172,13 @@ def require(user: Any, action: str | Enum, unit: OrgUnit | None = None) -> None:
         raise PermissionDenied
 
 
+def need(user: Any, action: str | Enum, unit: OrgUnit | None = None) -> None:
+    """404 unless the user may do action (on unit, or anywhere): a page the user may not use
+    looks missing, like an out-of-scope object."""
+    if not has_action(user, action, unit):
+        raise Http404
+
+
 def units_for(user: Any, action: str | Enum) -> models.QuerySet:
     """The org units (whole subtrees) on which the user holds action."""
     from amanat.org.models import OrgUnit

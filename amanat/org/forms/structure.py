@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from amanat.core.forms import add_service_errors
 from amanat.core.iin import parse_iin
 from amanat.core.permissions import units_for
 from amanat.org.choices import FactionRole, OrgUnitKind
@@ -68,12 +69,7 @@ class StyledForm:
 
     def add_service_errors(self, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
         """Show a service's errors beside the fields they name; others above the form."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)  # type: ignore[attr-defined]
-            return
-        for name, errors in exc.message_dict.items():
-            target = (rename or {}).get(name, name)
-            self.add_error(target if target in self.fields else None, errors)  # type: ignore[attr-defined]
+        add_service_errors(self, exc, rename=rename)
 
     def without_errors(self) -> StyledForm:
         """Show what was typed without judging it (the "Find a person" button re-renders the form)."""

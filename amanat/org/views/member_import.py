@@ -16,12 +16,12 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from amanat.core.exports import XLSX_TYPE
+from amanat.core.permissions import need
 from amanat.org import importing
 from amanat.org.forms.people import MemberImportForm
 from amanat.org.permissions import OrgAction
 from amanat.org.selectors import people as selectors
 from amanat.org.services import member_import as services
-from amanat.org.views.people_common import need
 
 IMPORT_ERRORS_PER_PAGE = 50
 
@@ -30,7 +30,7 @@ IMPORT_ERRORS_PER_PAGE = 50
 @require_http_methods(["GET", "POST"])
 def member_import(request: HttpRequest) -> HttpResponse:
     """Upload a member file; it is checked at once (or in the background when large)."""
-    need(request, OrgAction.IMPORT_MEMBERS)
+    need(request.user, OrgAction.IMPORT_MEMBERS)
     form = MemberImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,7 +55,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_import_template(request: HttpRequest) -> HttpResponse:
     """An empty XLSX with the column names (IIN formatted as text) and a sheet explaining them."""
-    need(request, OrgAction.IMPORT_MEMBERS)
+    need(request.user, OrgAction.IMPORT_MEMBERS)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from amanat.core.exports import Column
 from amanat.core.lists import COUNT_CAP, CappedPaginator, ScopedListView
-from amanat.core.permissions import has_action, require
+from amanat.core.permissions import has_action, need, require
 from amanat.org.choices import MemberStatus
 from amanat.org.filtersets.people import MemberFilterSet, PersonFilterSet
 from amanat.org.forms.people import (
@@ -38,7 +38,7 @@ from amanat.org.selectors import people as selectors
 from amanat.org.services import people as services
 from amanat.org.views.member_import import IMPORT_ERRORS_PER_PAGE as IMPORT_ERRORS_PER_PAGE  # re-exported
 from amanat.org.views.member_import import member_import, member_import_detail, member_import_template
-from amanat.org.views.people_common import form_errors, need
+from amanat.org.views.people_common import form_errors
 from amanat.org.views.people_positions import PositionListView, position_create, position_end
 
 # --- people ----------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    need(request, OrgAction.CHANGE_PERSON)
+    need(request.user, OrgAction.CHANGE_PERSON)
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = form.person_fields()
@@ -261,7 +261,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
     """Admit a person already known (?person=<id>) or register a new person and admit them."""
-    need(request, OrgAction.CHANGE_MEMBER)
+    need(request.user, OrgAction.CHANGE_MEMBER)
     data = request.POST or None
     person = None
     if request.GET.get("person"):
@@ -296,54 +296,56 @@ def _is_person_error(exc: ValidationError) -> bool:
     return hasattr(exc, "error_dict") and bool(set(exc.error_dict) & {*services.PERSON_FIELDS, "iin"})
 
 
-@login_required
-@require_POST
-def member_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def _member_change(
+    request: HttpRequest, pk: int, *, form_class: Any, form_key: str, done: str, run: Any, **form_kwargs: Any
+) -> HttpResponse:
+    """A change on the member page: on success back to the page with `done`; refused, the page
+    again (400) with the form's errors beside its fields."""
     member = selectors.member_get(actor=request.user, pk=pk)
     require(request.user, OrgAction.CHANGE_MEMBER, member.org_unit)
-    form = MemberTransitionForm(request.POST, member=member)
+    form = form_class(request.POST, member=member, **form_kwargs)
     if form.is_valid():
         try:
-            services.member_transition(
-                actor=request.user,
-                member=member,
-                to=form.cleaned_data["to"],
-                on=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
+            run(member, form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("The status has been changed."))
+            messages.success(request, done)
             return redirect("org:member-detail", pk=member.pk)
     member.refresh_from_db()
-    context = _member_context(request, member, transition_form=form)
+    context = _member_context(request, member, **{form_key: form})
     return render(request, "org/people/member_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def member_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    return _member_change(
+        request,
+        pk,
+        form_class=MemberTransitionForm,
+        form_key="transition_form",
+        done=_("The status has been changed."),
+        run=lambda member, data: services.member_transition(
+            actor=request.user, member=member, to=data["to"], on=data["date"], reason=data["reason"]
+        ),
+    )
 
 
 @login_required
 @require_POST
 def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.member_get(actor=request.user, pk=pk)
-    require(request.user, OrgAction.CHANGE_MEMBER, member.org_unit)
-    form = MemberTransferForm(request.POST, user=request.user, member=member)
-    if form.is_valid():
-        try:
-            services.member_transfer(
-                actor=request.user,
-                member=member,
-                to_unit=form.cleaned_data["to_unit"],
-                on=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The member has been transferred."))
-            return redirect("org:member-detail", pk=member.pk)
-    member.refresh_from_db()
-    context = _member_context(request, member, transfer_form=form)
-    return render(request, "org/people/member_detail.html", context, status=400)
+    return _member_change(
+        request,
+        pk,
+        form_class=MemberTransferForm,
+        user=request.user,
+        form_key="transfer_form",
+        done=_("The member has been transferred."),
+        run=lambda member, data: services.member_transfer(
+            actor=request.user, member=member, to_unit=data["to_unit"], on=data["date"], reason=data["reason"]
+        ),
+    )
 
 
 urlpatterns = [

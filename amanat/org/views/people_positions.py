@@ -18,14 +18,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amanat.core.lists import ScopedListView
-from amanat.core.permissions import has_action
+from amanat.core.permissions import has_action, need
 from amanat.org.filtersets.people import PersonFilterSet, PositionFilterSet
 from amanat.org.forms.people import PositionEndForm, PositionForm
 from amanat.org.models import Position
 from amanat.org.permissions import OrgAction
 from amanat.org.selectors import people as selectors
 from amanat.org.services import people as services
-from amanat.org.views.people_common import form_errors, need
+from amanat.org.views.people_common import form_errors
 
 
 class PositionListView(ScopedListView):
@@ -58,7 +58,7 @@ class PositionListView(ScopedListView):
 @require_http_methods(["GET", "POST"])
 def position_create(request: HttpRequest) -> HttpResponse:
     """Appoint a person: first find them (?q=), then fill in the post and the term."""
-    need(request, OrgAction.CHANGE_POSITION)
+    need(request.user, OrgAction.CHANGE_POSITION)
     person = None
     candidates: Any = []
     if request.GET.get("person"):

@@ -5,19 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from amanat.core.permissions import has_action
+from amanat.core.permissions import need  # noqa: F401 - re-exported for the structure views
 from amanat.org.selectors.structure import person_choices
 
 FORM_TEMPLATE = "org/structure/form.html"
-
-
-def need(user: Any, action: str, unit: Any = None) -> None:
-    """404 unless the user may do action (on unit, or anywhere): forbidden looks like missing."""
-    if not has_action(user, action, unit):
-        raise Http404
 
 
 def render_form(request: HttpRequest, context: dict[str, Any], *, template: str = FORM_TEMPLATE) -> HttpResponse:
