@@ -68,11 +68,22 @@ class StructureViewSet(
 
     lookup_value_regex = r"[0-9]+"
     update_serializer_class: Any = None
+    # The service that changes one object, and the keyword it takes the object by.
+    update_service: Any = None
+    instance_kwarg = ""
 
     def get_serializer_class(self) -> Any:
         if self.action in ("update", "partial_update") and self.update_serializer_class is not None:
             return self.update_serializer_class
         return self.serializer_class
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        obj = self.update_service(
+            actor=self.request.user,
+            **{self.instance_kwarg: serializer.instance},
+            changes=dict(serializer.validated_data),
+        )
+        serializer.instance = self.reloaded(obj)
 
     def reloaded(self, obj: Any) -> Any:
         """The object as the list shows it (annotations, joins) after a write."""
@@ -87,6 +98,8 @@ class TerritoryViewSet(StructureViewSet):
     serializer_class = s.TerritorySerializer
     update_serializer_class = s.TerritoryUpdateSerializer
     filterset_class = TerritoryFilterSet
+    update_service = staticmethod(services.territory_update)
+    instance_kwarg = "territory"
 
     def get_queryset(self) -> Any:
         return sel.territory_list(actor=self.request.user)
@@ -97,12 +110,6 @@ class TerritoryViewSet(StructureViewSet):
         territory = services.territory_create(actor=self.request.user, parent=parent, **data)
         serializer.instance = self.reloaded(territory)
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        territory = services.territory_update(
-            actor=self.request.user, territory=serializer.instance, changes=dict(serializer.validated_data)
-        )
-        serializer.instance = self.reloaded(territory)
-
 
 @_schema("Org units", s.OrgUnitSerializer, s.OrgUnitUpdateSerializer)
 class OrgUnitViewSet(StructureViewSet):
@@ -111,6 +118,8 @@ class OrgUnitViewSet(StructureViewSet):
     serializer_class = s.OrgUnitSerializer
     update_serializer_class = s.OrgUnitUpdateSerializer
     filterset_class = OrgUnitFilterSet
+    update_service = staticmethod(services.org_unit_update)
+    instance_kwarg = "unit"
 
     def get_queryset(self) -> Any:
         return sel.unit_list(actor=self.request.user)
@@ -119,12 +128,6 @@ class OrgUnitViewSet(StructureViewSet):
         data = dict(serializer.validated_data)
         parent = data.pop("parent")
         unit = services.org_unit_create(actor=self.request.user, parent=parent, **data)
-        serializer.instance = self.reloaded(unit)
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        unit = services.org_unit_update(
-            actor=self.request.user, unit=serializer.instance, changes=dict(serializer.validated_data)
-        )
         serializer.instance = self.reloaded(unit)
 
     @extend_schema(
@@ -155,6 +158,8 @@ class OrgUnitViewSet(StructureViewSet):
 class MaslikhatViewSet(StructureViewSet):
     serializer_class = s.MaslikhatSerializer
     filterset_class = MaslikhatFilterSet
+    update_service = staticmethod(services.maslikhat_update)
+    instance_kwarg = "maslikhat"
 
     def get_queryset(self) -> Any:
         return sel.maslikhat_list(actor=self.request.user)
@@ -165,18 +170,14 @@ class MaslikhatViewSet(StructureViewSet):
         maslikhat = services.maslikhat_create(actor=self.request.user, org_unit=unit, **data)
         serializer.instance = self.reloaded(maslikhat)
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        maslikhat = services.maslikhat_update(
-            actor=self.request.user, maslikhat=serializer.instance, changes=dict(serializer.validated_data)
-        )
-        serializer.instance = self.reloaded(maslikhat)
-
 
 @_schema("Party factions", s.FactionSerializer, s.FactionUpdateSerializer)
 class FactionViewSet(StructureViewSet):
     serializer_class = s.FactionSerializer
     update_serializer_class = s.FactionUpdateSerializer
     filterset_class = FactionFilterSet
+    update_service = staticmethod(services.faction_update)
+    instance_kwarg = "faction"
 
     def get_queryset(self) -> Any:
         return sel.faction_list(actor=self.request.user)
@@ -187,18 +188,14 @@ class FactionViewSet(StructureViewSet):
         faction = services.faction_create(actor=self.request.user, maslikhat=maslikhat, **data)
         serializer.instance = self.reloaded(faction)
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        faction = services.faction_update(
-            actor=self.request.user, faction=serializer.instance, changes=dict(serializer.validated_data)
-        )
-        serializer.instance = self.reloaded(faction)
-
 
 @_schema("Deputies", s.DeputySerializer, s.DeputyUpdateSerializer)
 class DeputyViewSet(StructureViewSet):
     serializer_class = s.DeputySerializer
     update_serializer_class = s.DeputyUpdateSerializer
     filterset_class = DeputyFilterSet
+    update_service = staticmethod(services.deputy_update)
+    instance_kwarg = "deputy"
 
     def get_queryset(self) -> Any:
         return sel.deputy_list(actor=self.request.user)
@@ -209,12 +206,6 @@ class DeputyViewSet(StructureViewSet):
         deputy = services.deputy_create(actor=self.request.user, maslikhat=maslikhat, person=person, **data)
         serializer.instance = self.reloaded(deputy)
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        deputy = services.deputy_update(
-            actor=self.request.user, deputy=serializer.instance, changes=dict(serializer.validated_data)
-        )
-        serializer.instance = self.reloaded(deputy)
-
 
 @_schema("State bodies", s.StateBodySerializer, s.StateBodyUpdateSerializer)
 class StateBodyViewSet(StructureViewSet):
@@ -223,6 +214,8 @@ class StateBodyViewSet(StructureViewSet):
     serializer_class = s.StateBodySerializer
     update_serializer_class = s.StateBodyUpdateSerializer
     filterset_class = StateBodyFilterSet
+    update_service = staticmethod(services.statebody_update)
+    instance_kwarg = "body"
 
     def get_queryset(self) -> Any:
         return sel.statebody_list(actor=self.request.user)
@@ -231,12 +224,6 @@ class StateBodyViewSet(StructureViewSet):
         data = dict(serializer.validated_data)
         parent = data.pop("parent", None)
         body = services.statebody_create(actor=self.request.user, parent=parent, **data)
-        serializer.instance = self.reloaded(body)
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        body = services.statebody_update(
-            actor=self.request.user, body=serializer.instance, changes=dict(serializer.validated_data)
-        )
         serializer.instance = self.reloaded(body)
 
 
@@ -249,6 +236,8 @@ class OfficialViewSet(StructureViewSet):
     serializer_class = s.OfficialSerializer
     update_serializer_class = s.OfficialUpdateSerializer
     filterset_class = OfficialFilterSet
+    update_service = staticmethod(services.official_update)
+    instance_kwarg = "official"
 
     def get_queryset(self) -> Any:
         return sel.official_list(actor=self.request.user)
@@ -257,12 +246,6 @@ class OfficialViewSet(StructureViewSet):
         data = dict(serializer.validated_data)
         body, person = data.pop("body"), data.pop("person")
         official = services.official_appoint(actor=self.request.user, body=body, person=person, **data)
-        serializer.instance = self.reloaded(official)
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        official = services.official_update(
-            actor=self.request.user, official=serializer.instance, changes=dict(serializer.validated_data)
-        )
         serializer.instance = self.reloaded(official)
 
     @extend_schema(
