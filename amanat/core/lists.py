@@ -94,9 +94,7 @@ class ScopedListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset if self.filterset is not None else None
-        if self.filterset is not None and not self.filterset.is_bound:
-            context["filter"] = self.filterset_class(queryset=self.model.objects.none(), request=self.request)
+        context["filter"] = self.filterset  # bound or not, its form renders the filters
         query = self.request.GET.copy()
         query.pop(self.page_kwarg, None)
         context["query_without_page"] = query.urlencode()
