@@ -57,8 +57,8 @@ def _factions(user: Any) -> Any:
 
 
 class KatoField(serializers.SlugRelatedField):
-    """A territory named by its KATO code; anything but nine digits is simply unknown (and never
-    reaches the database: PostgreSQL refuses a NUL in a query)."""
+    """A territory named by its KATO code; anything but nine digits is answered as an unknown
+    code without a database look-up."""
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str) or len(data) != 9 or not data.isascii() or not data.isdigit():
