@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "amanat.accounts",
     "amanat.org",
     "amanat.notifications",
+    "amanat.appeals",
     "amanat.api",
     "amanat.demo",
 ]
@@ -280,3 +281,15 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXY = env_bool("AMANAT_TRUSTED_PROXY", False)
+
+# --- Public reception (appeals) ---------------------------------------------------------------
+# Registration numbers look like АТР-2026-000123: the prefix names the region.
+APPEAL_NUMBER_PREFIX = os.environ.get("AMANAT_APPEAL_NUMBER_PREFIX", "АТР")
+# The unit (its code) that receives appeals no routing rule claims; empty = the regional branch.
+APPEAL_DEFAULT_UNIT = os.environ.get("AMANAT_APPEAL_DEFAULT_UNIT", "")
+APPEAL_ATTACHMENT_MAX_BYTES = int(os.environ.get("AMANAT_APPEAL_ATTACHMENT_MAX_MB", "10")) * 2**20
+APPEAL_ATTACHMENTS_MAX = int(os.environ.get("AMANAT_APPEAL_ATTACHMENTS_MAX", "5"))
+# Public form: appeals accepted from one address per hour (spam defence without outside services).
+APPEAL_PUBLIC_PER_HOUR = int(os.environ.get("AMANAT_APPEAL_PUBLIC_PER_HOUR", "10"))
+# Tracking page: wrong PINs tolerated per code and per address before answers slow down / stop.
+APPEAL_PIN_ATTEMPTS = int(os.environ.get("AMANAT_APPEAL_PIN_ATTEMPTS", "5"))

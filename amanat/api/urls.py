@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("amanat.org.api.urls")),
     path("", include("amanat.accounts.api.urls")),
     path("", include("amanat.notifications.api_urls")),
+    path("", include("amanat.appeals.api.urls")),
 ]

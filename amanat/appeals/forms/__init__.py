@@ -1,0 +1,1 @@
+"""Appeals forms: validation only (one module per area)."""

@@ -1,0 +1,1 @@
+"""Receptions, hours, slots and bookings. OWNED BY HELPER A."""

@@ -1,0 +1,52 @@
+"""Building appeals for tests through the real intake service (never by hand-set fields)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+from django.utils import timezone
+
+from amanat.appeals.choices import AppealType, Channel
+from amanat.appeals.models import Appeal, Category
+from amanat.appeals.services.intake import Intake, appeal_register
+
+
+def make_categories() -> SimpleNamespace:
+    housing = Category.add_root(
+        code="housing", name_kk="Тұрғын үй-коммуналдық шаруашылық", name_ru="ЖКХ", name_en="Housing and utilities"
+    )
+    heating = housing.add_child(code="heating", name_kk="Жылу", name_ru="Отопление", name_en="Heating")
+    water = housing.add_child(code="water", name_kk="Су", name_ru="Водоснабжение", name_en="Water supply")
+    roads = Category.add_root(code="roads", name_kk="Жолдар", name_ru="Дороги", name_en="Roads")
+    social = Category.add_root(
+        code="social", name_kk="Әлеуметтік көмек", name_ru="Социальная помощь", name_en="Social aid"
+    )
+    return SimpleNamespace(housing=housing, heating=heating, water=water, roads=roads, social=social)
+
+
+def make_appeal(
+    *,
+    org_unit: Any,
+    actor: Any = None,
+    received_at: dt.datetime | None = None,
+    text: str = "В доме по улице Абая 5 третью неделю нет отопления.",
+    appeal_type: str = AppealType.STATEMENT,
+    channel: str = Channel.VISIT,
+    **fields: Any,
+) -> Appeal:
+    """A registered appeal on org_unit (registered by the system unless an actor is given)."""
+    fields.setdefault("applicant_name", "Серікова Айгүл")
+    fields.setdefault("applicant_phone", "+77011234567")
+    fields.setdefault("applicant_email", "aigul@example.kz")
+    intake = Intake(
+        appeal_type=appeal_type,
+        channel=channel,
+        text=text,
+        org_unit=org_unit,
+        received_at=received_at or timezone.now(),
+        consent=True,
+        **fields,
+    )
+    return appeal_register(actor=actor, intake=intake).appeal
