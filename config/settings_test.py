@@ -1,6 +1,8 @@
 """Settings for the test suite: the same as production's, plus what tests need."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES
@@ -23,3 +25,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Files the tests write (attachments, the trained classifier) go to a throw-away folder, never
+# into the checkout's var/.
+VAR_DIR = Path(tempfile.mkdtemp(prefix="amanat-test-var-"))
+MEDIA_ROOT = VAR_DIR / "media"

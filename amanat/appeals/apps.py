@@ -15,6 +15,14 @@ class AppealsConfig(AppConfig):
         register_actions(AppealAction, roles=ROLE_ACTIONS)
         register_kinds()
 
+        from amanat.appeals.audit_verbs import VERBS
+        from amanat.audit.services import register_verbs
+
+        register_verbs(VERBS)
+
         # Importing these registers their `amanat sweep` jobs.
-        from amanat.appeals import sweeps  # noqa: F401
-        from amanat.appeals.services import receptions  # noqa: F401
+        from amanat.appeals import (
+            intelligence,  # noqa: F401
+            sweeps,  # noqa: F401
+        )
+        from amanat.appeals.services import receptions, routing  # noqa: F401

@@ -1,4 +1,4 @@
-"""Filters for the appeals inbox: one set serves the staff list and the API."""
+"""Filters for the appeals inbox: one set serves the staff lists and the API."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
-from amanat.appeals.choices import AppealStatus, AppealType, Channel
+from amanat.accounts.models import Role, RoleGrant, User
+from amanat.appeals.choices import OPEN_STATUSES, AppealStatus, AppealType, Channel
 from amanat.appeals.models import Appeal, Category
 from amanat.appeals.permissions import AppealAction
 from amanat.appeals.search import SEARCH_MAX, search_appeals
@@ -20,10 +22,7 @@ from amanat.core.permissions import in_subtree
 from amanat.org.filtersets.people import StyledFilterSet, UnitFilter, yes_no_any
 from amanat.org.models import Territory
 
-
-class DeadlineState(filters.ChoiceFilter):
-    pass
-
+DUE_DAYS_DEFAULT = 3
 
 DEADLINE_CHOICES = [
     ("overdue", _("Overdue")),
@@ -32,41 +31,93 @@ DEADLINE_CHOICES = [
 ]
 
 
+def executors_for(user: Any, action: str = AppealAction.VIEW) -> QuerySet[User]:
+    """People who may work on appeals (hold appeals.work) on units where `user` holds action."""
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    # Roles are few; their action lists are JSON, which SQLite cannot search inside.
+    role_ids = [pk for pk, actions in Role.objects.values_list("pk", "actions") if AppealAction.WORK in (actions or [])]
+    grants = RoleGrant.objects.active().visible_to(user, action).filter(role_id__in=role_ids)
+    return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("full_name", "pk")
+
+
+class CategoryChoiceField(ModelChoiceField):
+    """Categories indented by their depth, so the list reads as the tree."""
+
+    def label_from_instance(self, obj: Category) -> str:
+        return "\u2003" * max(obj.depth - 1, 0) + str(obj)
+
+
+class CategoryFilter(filters.ModelChoiceFilter):
+    field_class = CategoryChoiceField
+
+
+class ExecutorFilter(filters.ModelChoiceFilter):
+    """An executor among the people who may work on appeals in the user's scope (or the user)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, queryset=self.people, **kwargs)
+
+    def people(self, request: Any) -> QuerySet[User]:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return User.objects.none()
+        return User.objects.filter(Q(pk__in=executors_for(user).values("pk")) | Q(pk=user.pk)).order_by(
+            "full_name", "pk"
+        )
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 class AppealFilterSet(StyledFilterSet):
+    # First: the search may order by relevance, and the filters below only narrow.
     q = filters.CharFilter(
         label=_("Search"),
         method="filter_q",
         max_length=SEARCH_MAX,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, words of the text, applicant")}),
+        help_text=_("A registration number, or words (at least 3 letters) of the subject, text or address."),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number or words of the text")}),
     )
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=AppealStatus.choices)
+    status = filters.MultipleChoiceFilter(
+        label=_("Status"), choices=AppealStatus.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
     appeal_type = filters.ChoiceFilter(label=_("Type"), choices=AppealType.choices, empty_label=_("All types"))
     channel = filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("All channels"))
-    category = filters.ModelChoiceFilter(
+    category = CategoryFilter(
         label=_("Category"),
-        queryset=Category.objects.all(),
+        queryset=Category.objects.order_by("path"),
         method="filter_category",
         empty_label=_("All categories"),
     )
     unit = UnitFilter(action=AppealAction.VIEW, field_name="org_unit")
-    executor = filters.NumberFilter(label=_("Executor"), field_name="executor_id", widget=forms.HiddenInput)
+    executor = ExecutorFilter(label=_("Executor"), field_name="executor", empty_label=_("Anyone"))
     territory = filters.ModelChoiceFilter(
         label=_("Place"),
-        queryset=Territory.objects.filter(depth__lte=2),
+        queryset=Territory.objects.filter(depth__lte=2).order_by("path"),
         method="filter_territory",
         empty_label=_("All places"),
     )
     received_from = filters.DateFilter(
-        label=_("Received from"), method="filter_received_from", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"),
+        method="filter_received_from",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     received_to = filters.DateFilter(
-        label=_("Received to"), method="filter_received_to", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received to"),
+        method="filter_received_to",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     deadline = filters.ChoiceFilter(
         label=_("Deadline"), choices=DEADLINE_CHOICES, method="filter_deadline", empty_label=_("Any deadline")
     )
     due_days = filters.NumberFilter(
-        label=_("N working days"), method="filter_noop", min_value=1, max_value=60, widget=forms.NumberInput
+        label=_("N working days"),
+        method="filter_noop",
+        min_value=1,
+        max_value=60,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 60, "placeholder": DUE_DAYS_DEFAULT}),
     )
     needs_review = yes_no_any(_("Needs control review"))
     is_anonymous = yes_no_any(_("Anonymous"))
@@ -81,7 +132,7 @@ class AppealFilterSet(StyledFilterSet):
             "number": _("Number"),
             "-number": _("Number (descending)"),
         },
-        empty_label=_("Newest first"),
+        empty_label=_("Default order"),
     )
 
     class Meta:
@@ -94,7 +145,9 @@ class AppealFilterSet(StyledFilterSet):
     def filter_category(self, queryset: QuerySet, name: str, value: Category | None) -> QuerySet:
         if value is None:
             return queryset
-        return queryset.filter(category__path__startswith=value.path)
+        # A subquery of ids rather than a join on path: the appeal's (category, received) index serves it.
+        subtree = Category.objects.filter(path__startswith=value.path).values("id")
+        return queryset.filter(category_id__in=subtree)
 
     def filter_territory(self, queryset: QuerySet, name: str, value: Territory | None) -> QuerySet:
         if value is None:
@@ -105,17 +158,16 @@ class AppealFilterSet(StyledFilterSet):
         return queryset.filter(in_subtree("org_unit", value)) if value is not None else queryset
 
     def filter_received_from(self, queryset: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-        return queryset.filter(registered_on__gte=value) if value else queryset
+        # A range on the aware moment (its index), the day taken in Atyrau time.
+        return queryset.filter(received_at__gte=_day_start(value)) if value else queryset
 
     def filter_received_to(self, queryset: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-        return queryset.filter(registered_on__lte=value) if value else queryset
+        return queryset.filter(received_at__lt=_day_start(value + dt.timedelta(days=1))) if value else queryset
 
     def filter_noop(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset  # read by filter_deadline
 
     def filter_deadline(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        from amanat.appeals.choices import OPEN_STATUSES
-
         today = timezone.localdate()
         open_q = Q(status__in=list(OPEN_STATUSES))
         if value == "overdue":
@@ -123,6 +175,6 @@ class AppealFilterSet(StyledFilterSet):
         if value == "today":
             return queryset.filter(open_q, deadline=today)
         if value == "soon":
-            days = int(self.form.cleaned_data.get("due_days") or 3)
+            days = int(self.form.cleaned_data.get("due_days") or DUE_DAYS_DEFAULT)
             return queryset.filter(open_q, deadline__gte=today, deadline__lte=add_working_days(today, days))
         return queryset

@@ -41,16 +41,22 @@ def _area_units() -> list[Any]:
 
 
 def reception_groups() -> tuple[list[ReceptionGroup], list[Any]]:
-    """Active public receptions grouped by city/district, and the areas that have any.
+    """Open public receptions grouped by city/district, and the areas that have any.
 
-    Two queries whatever the number of receptions. Only the units' public contacts are read:
-    nothing personal is ever shown on the public site.
+    Three queries whatever the number of receptions: areas, receptions, and their free times in
+    the next two weeks (a count and the first one each). Only public contacts are read: nothing
+    personal is ever shown on the public site.
     """
+    from amanat.appeals.models import Reception
     from amanat.org.choices import OrgUnitKind
-    from amanat.org.models import OrgUnit
 
     areas = _area_units()
-    receptions = list(OrgUnit.objects.filter(hosts_reception=True, is_active=True).order_by("path"))
+    receptions = list(
+        Reception.objects.filter(is_active=True, org_unit__is_active=True)
+        .select_related("org_unit")
+        .order_by("org_unit__path", "name_ru")
+    )
+    _attach_free_times(receptions)
 
     def area_of(unit: Any) -> Any:
         # The deepest city/district whose subtree holds the unit (a city may hold districts).
@@ -58,10 +64,10 @@ def reception_groups() -> tuple[list[ReceptionGroup], list[Any]]:
         return max(found, key=lambda a: a.depth) if found else None
 
     grouped: dict[int | None, ReceptionGroup] = {}
-    for unit in receptions:
-        area = area_of(unit)
+    for reception in receptions:
+        area = area_of(reception.org_unit)
         key = area.pk if area is not None else None
-        grouped.setdefault(key, ReceptionGroup(area=area, receptions=[])).receptions.append(unit)
+        grouped.setdefault(key, ReceptionGroup(area=area, receptions=[])).receptions.append(reception)
 
     def order(group: ReceptionGroup) -> tuple[int, int, str]:
         if group.area is None:
@@ -70,6 +76,31 @@ def reception_groups() -> tuple[list[ReceptionGroup], list[Any]]:
 
     groups = sorted(grouped.values(), key=order)
     return groups, [g.area for g in groups if g.area is not None]
+
+
+def _attach_free_times(receptions: list[Any]) -> None:
+    """`free_count` and `next_free` (the first free time) on each reception, in one query."""
+    import datetime as dt
+
+    from django.db.models import Count, Min
+
+    from amanat.appeals.services.receptions import PUBLIC_DAYS, bookable_slots
+
+    if not receptions:
+        return
+    horizon = timezone.now() + dt.timedelta(days=PUBLIC_DAYS)
+    rows = (
+        bookable_slots()
+        .filter(reception__in=[r.pk for r in receptions], starts_at__lt=horizon)
+        .order_by()
+        .values("reception_id")
+        .annotate(count=Count("id"), first=Min("starts_at"))
+    )
+    found = {row["reception_id"]: row for row in rows}
+    for reception in receptions:
+        row = found.get(reception.pk)
+        reception.free_count = row["count"] if row else 0
+        reception.next_free = row["first"] if row else None
 
 
 class ReceptionFilterForm(forms.Form):

@@ -1,3 +1,5 @@
-"""/api/v1/ routes of the appeals app."""
+"""/api/v1/ routes of the appeals app: appeals (api/appeals.py) and receptions (api/receptions.py)."""
 
-urlpatterns: list = []
+from amanat.appeals.api import appeals, receptions
+
+urlpatterns = [*appeals.urlpatterns, *receptions.urlpatterns]

@@ -95,14 +95,16 @@ def appeal_reopen_by_applicant(*, appeal: Appeal, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def appeal_review(*, appeal: Appeal, actor: Any, conclusion: str, reopen: bool) -> Appeal:
+def appeal_review(
+    *, appeal: Appeal, actor: Any, conclusion: str, reopen: bool, expected_version: int | None = None
+) -> Appeal:
     """Party control looks at a low-rated answer: confirms it (closing the appeal) or reopens it."""
     if not has_action(actor, AppealAction.REVIEW, appeal.org_unit):
         raise PermissionDenied
     conclusion = (conclusion or "").strip()
     if not conclusion:
         raise ValidationError({"conclusion": [_("Write the conclusion of the review.")]})
-    locked = _lock(appeal, None)
+    locked = _lock(appeal, expected_version)
     if not locked.needs_review:
         raise ValidationError(_("This appeal is not waiting for a review."), code="not_allowed")
     AppealFeedback.objects.filter(appeal=locked, reviewed_at__isnull=True).update(

@@ -19,11 +19,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amanat.appeals.choices import AppealStatus, AppealType, Channel
+from amanat.appeals.choices import AnswerChannel, AppealStatus, AppealType, Channel, Language
 from amanat.appeals.models import Appeal, AppealAttachment, AppealCounter, AppealEvent, Category, RoutingRule
 from amanat.appeals.models.appeals import TEXT_MAX_LENGTH
 from amanat.appeals.permissions import AppealAction
 from amanat.appeals.services.deadlines import refresh_deadline
+from amanat.appeals.services.transitions import may_execute
 from amanat.audit import services as audit
 from amanat.core.calendar import next_working_day
 from amanat.core.crypto import keyed_hash
@@ -145,6 +146,12 @@ def _check(intake: Intake, *, public: bool) -> None:
         errors["appeal_type"] = [_("Choose a type of appeal.")]
     if intake.channel not in Channel.values:
         errors["channel"] = [_("Choose how the appeal arrived.")]
+    if intake.language not in Language.values:
+        errors["language"] = [_("Choose the language of the appeal: Kazakh or Russian.")]
+    if intake.answer_channel not in AnswerChannel.values:
+        errors["answer_channel"] = [_("Choose how the answer should reach the applicant.")]
+    if intake.received_at is not None and intake.received_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["received_at"] = [_("The appeal cannot be received in the future.")]
     if intake.applicant_iin and not is_valid_iin(intake.applicant_iin):
         errors["applicant_iin"] = [_("This is not a valid IIN: check the 12 digits.")]
     if intake.is_collective and intake.signatories < 2:
@@ -180,7 +187,14 @@ def appeal_register(
     received_at = intake.received_at or now
     rule = route(intake.category, intake.territory)
     unit = intake.org_unit or (rule.org_unit if rule else None) or default_unit()
-    executor = intake.executor or (rule.default_executor if rule else None)
+    if actor is not None and not public:
+        require(actor, AppealAction.REGISTER, unit)  # the unit routing chose, not just "anywhere"
+    # The rule's default executor serves the rule's own unit, not a unit the operator chose instead.
+    executor = intake.executor or (rule.default_executor if rule and rule.org_unit_id == unit.pk else None)
+    if executor is not None and not may_execute(executor, unit):
+        if intake.executor is not None:
+            raise ValidationError({"executor": [_("This person may not work on appeals of this unit.")]})
+        executor = None  # a stale routing rule: the appeal waits in the unit's inbox instead
     pin = f"{secrets.randbelow(1_000_000):06d}"
     registered_on = next_working_day(timezone.localtime(received_at).date())
 
@@ -217,7 +231,15 @@ def appeal_register(
     )
     appeal.set_iin(intake.applicant_iin)
     refresh_deadline(appeal)
-    appeal.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            appeal.save(force_insert=True)
+    except IntegrityError:
+        # The same idempotency key sent twice at once: the other request registered it first.
+        existing = Appeal.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return Registered(appeal=existing, pin="", created=False)
     AppealEvent.objects.create(
         appeal=appeal,
         kind="registered",
@@ -239,7 +261,8 @@ def appeal_register(
     )
     from amanat.appeals.notifications import on_registered
 
-    transaction.on_commit(lambda: on_registered(appeal.pk))
+    appeal_id = appeal.pk
+    transaction.on_commit(lambda: on_registered(appeal_id), robust=True)
     return Registered(appeal=appeal, pin=pin)
 
 
@@ -271,9 +294,11 @@ def check_upload(upload: UploadedFile) -> str:
     )
 
 
+@transaction.atomic
 def attachment_add(
     *, appeal: Appeal, upload: UploadedFile, actor: Any | None, kind: str = "applicant"
 ) -> AppealAttachment:
+    """Keep a checked file with the appeal (callers have checked the actor's right to add it)."""
     content_type = check_upload(upload)
     attachment = AppealAttachment(
         appeal=appeal,
@@ -285,4 +310,10 @@ def attachment_add(
     )
     attachment.file.save(upload.name or "file", upload, save=False)
     attachment.save()
+    audit.record(
+        actor=actor,
+        verb="appeal.attachment_added",
+        target=appeal,
+        data={"attachment": attachment.pk, "name": attachment.original_name, "kind": kind},
+    )
     return attachment

@@ -30,7 +30,7 @@ from amanat.appeals.workflow import (
     target_status,
 )
 from amanat.audit import services as audit
-from amanat.core.permissions import has_action
+from amanat.core.permissions import has_action, units_for
 from amanat.org.models import StateBody
 
 
@@ -52,13 +52,24 @@ def can_act(user: Any, appeal: Appeal, transition: str) -> bool:
     return action == AppealAction.WORK and appeal.executor_id is not None and appeal.executor_id == user.pk
 
 
+def may_execute(user: Any, unit: Any) -> bool:
+    """May `user` be the executor of an appeal of `unit`? Those who work on the unit itself, and
+    those who work on a unit below it (a regional appeal given to a district deputy)."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    if has_action(user, AppealAction.WORK, unit):
+        return True
+    return units_for(user, AppealAction.WORK).filter(path__startswith=unit.path).exists()
+
+
 def actions_for(user: Any, appeal: Appeal) -> list[Transition]:
     """The transitions this user may make now, for the appeal page's buttons."""
     return [t for t in available(appeal.status) if can_act(user, appeal, t)]
 
 
 def _lock(appeal: Appeal, expected_version: int | None) -> Appeal:
-    locked = Appeal.objects.select_for_update().select_related("org_unit").get(pk=appeal.pk)
+    # Lock the appeal row only (not its unit: other appeals of the unit must not wait).
+    locked = Appeal.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=appeal.pk)
     if expected_version is not None and locked.version != expected_version:
         raise AppealConflictError()
     return locked
@@ -95,7 +106,8 @@ def _finish(appeal: Appeal, event: AppealEvent, *, actor: Any, verb: str, data: 
     if event.is_public:
         from amanat.appeals.notifications import on_public_change
 
-        transaction.on_commit(lambda: on_public_change(appeal.pk, event.pk))
+        appeal_id, event_id = appeal.pk, event.pk
+        transaction.on_commit(lambda: on_public_change(appeal_id, event_id), robust=True)
     return appeal
 
 
@@ -115,7 +127,10 @@ def appeal_transition(
     `actor` None is the system (the applicant's own steps, automatic closing); `authorised`
     says the caller has already checked the actor's right (party control reopening on review).
     """
-    transition = Transition(transition)
+    try:
+        transition = Transition(transition)
+    except ValueError:
+        raise ValidationError(_("Unknown step."), code="unknown_transition") from None
     appeal = _lock(appeal, expected_version)
     if actor is not None and not authorised and not can_act(actor, appeal, transition):
         raise PermissionDenied
@@ -159,7 +174,7 @@ def _forward(
     forward_number: str = "",
     forward_date: dt.date | None = None,
     now: dt.datetime,
-    **_: Any,
+    **_rest: Any,
 ) -> dict:
     if state_body is None:
         raise ValidationError({"state_body": [_("Choose the state body the appeal is forwarded to.")]})
@@ -170,11 +185,14 @@ def _forward(
     from amanat.core.calendar import working_days_between
 
     late = working_days_between(appeal.registered_on, forward_date) > policy.forward_days
+    if not isinstance(state_body, StateBody):
+        raise ValidationError({"state_body": [_("Choose the state body the appeal is forwarded to.")]})
     appeal.state_body = state_body
     appeal.forward_number = (forward_number or "").strip()[:64]
     appeal.forward_date = forward_date
     return {
         "state_body": state_body.pk,
+        "state_body_name": str(state_body),
         "number": appeal.forward_number,
         "date": forward_date.isoformat(),
         "late": late,
@@ -187,7 +205,7 @@ def _body_answered(
     body_answer_date: dt.date | None = None,
     body_answer_number: str = "",
     summary: str = "",
-    **_: Any,
+    **_rest: Any,
 ) -> dict:
     body_answer_date = body_answer_date or timezone.localdate()
     if appeal.forward_date and body_answer_date < appeal.forward_date:
@@ -197,14 +215,24 @@ def _body_answered(
     return {"date": body_answer_date.isoformat(), "number": appeal.body_answer_number, "summary": summary[:2000]}
 
 
-def _extend(appeal: Appeal, *, extended_to: dt.date | None = None, **_: Any) -> dict:
+def _extend(appeal: Appeal, *, actor: Any, extended_to: dt.date | None = None, **_rest: Any) -> dict:
+    """Once per term (the policy's number of times), to a later day no further than
+    `max_total_months` from the start of the term; the actor (holding approve_extension) is the
+    approver, and the applicant is told at once (the step is public)."""
     policy = DeadlinePolicy.for_type(appeal.appeal_type)
     clock = clock_of(appeal, policy=policy)
-    if appeal.extension_count >= policy.max_extensions:
+    if clock.extensions >= policy.max_extensions:
         raise ValidationError(
             {"extended_to": [_("The deadline has already been extended the number of times the rules allow.")]}
         )
-    if extended_to is None:
+    if isinstance(extended_to, str):
+        try:
+            extended_to = dt.date.fromisoformat(extended_to)
+        except ValueError:
+            extended_to = None
+    if isinstance(extended_to, dt.datetime):
+        extended_to = extended_to.date()
+    if not isinstance(extended_to, dt.date):
         raise ValidationError({"extended_to": [_("Choose the new deadline.")]})
     if clock.deadline is not None and extended_to <= clock.deadline:
         raise ValidationError({"extended_to": [_("The new deadline must be later than the current one.")]})
@@ -218,7 +246,14 @@ def _extend(appeal: Appeal, *, extended_to: dt.date | None = None, **_: Any) -> 
             }
         )
     appeal.extension_count += 1
-    return {"extended_to": extended_to.isoformat(), "previous": clock.deadline.isoformat() if clock.deadline else None}
+    from amanat.core.calendar import add_working_days
+
+    return {
+        "extended_to": extended_to.isoformat(),
+        "previous": clock.deadline.isoformat() if clock.deadline else None,
+        "approved_by": getattr(actor, "pk", None),
+        "tell_applicant_by": add_working_days(timezone.localdate(), policy.notify_extension_days).isoformat(),
+    }
 
 
 def _answer(
@@ -230,10 +265,12 @@ def _answer(
     is_positive: bool | None = None,
     hearing_held: bool = False,
     now: dt.datetime,
-    **_: Any,
+    **_rest: Any,
 ) -> dict:
     text = (text or "").strip()
     errors = {}
+    if actor is None:
+        raise ValidationError(_("An answer is signed by a person."), code="no_signatory")
     if not text:
         errors["text"] = [_("Write the answer.")]
     if language not in Language.values:
@@ -252,7 +289,7 @@ def _answer(
     return {"answer": answer.pk, "language": language, "on_time": appeal.answered_on_time}
 
 
-def _dismiss(appeal: Appeal, *, ground: str = "", **_: Any) -> dict:
+def _dismiss(appeal: Appeal, *, ground: str = "", **_rest: Any) -> dict:
     if ground not in DismissalGround.values:
         raise ValidationError({"ground": [_("Choose the legal ground.")]})
     if ground == DismissalGround.ANONYMOUS and not appeal.is_anonymous:
@@ -265,9 +302,11 @@ def _dismiss(appeal: Appeal, *, ground: str = "", **_: Any) -> dict:
     return {"ground": ground}
 
 
-def _merge(appeal: Appeal, *, actor: Any, into: Appeal | None = None, **_: Any) -> dict:
+def _merge(appeal: Appeal, *, actor: Any, into: Appeal | None = None, **_rest: Any) -> dict:
     if into is None or into.pk == appeal.pk:
-        raise ValidationError({"into": [_("Choose the earlier appeal to merge into.")]})
+        raise ValidationError({"into": [_("Choose another, earlier appeal to merge into.")]})
+    if actor is not None and not has_action(actor, AppealAction.VIEW, into.org_unit):
+        raise ValidationError({"into": [_("Choose another, earlier appeal to merge into.")]})
     if into.status == AppealStatus.MERGED:
         raise ValidationError({"into": [_("That appeal has itself been merged; choose the one it was merged into.")]})
     appeal.duplicate_of = into
@@ -277,7 +316,7 @@ def _merge(appeal: Appeal, *, actor: Any, into: Appeal | None = None, **_: Any) 
     return {"into": into.pk, "into_number": into.number}
 
 
-def _reopen(appeal: Appeal, **_: Any) -> dict:
+def _reopen(appeal: Appeal, **_rest: Any) -> dict:
     appeal.reopen_count += 1
     appeal.closed_at = None
     appeal.answered_on_time = None
@@ -308,19 +347,28 @@ def appeal_assign(*, appeal: Appeal, executor: Any, actor: Any, expected_version
         AppealStatus.PAUSED,
     ):
         raise ValidationError(_("A finished appeal cannot be assigned."), code="not_allowed")
-    if executor is None or not has_action(executor, AppealAction.WORK, appeal.org_unit):
+    if executor is None or not may_execute(executor, appeal.org_unit):
         raise ValidationError({"executor": [_("This person may not work on appeals of this unit.")]})
     previous = appeal.executor_id
     appeal.executor = executor
     event = _event(appeal, kind="assigned", actor=actor, data={"executor": executor.pk, "previous": previous})
-    return _finish(appeal, event, actor=actor, verb="appeal.assigned", data={"executor": executor.pk})
+    appeal = _finish(appeal, event, actor=actor, verb="appeal.assigned", data={"executor": executor.pk})
+    if executor.pk != previous:
+        from amanat.appeals.notifications import on_assigned
+
+        appeal_id, executor_id = appeal.pk, executor.pk
+        transaction.on_commit(lambda: on_assigned(appeal_id, executor_id), robust=True)
+    return appeal
 
 
 @transaction.atomic
-def appeal_link(*, appeal: Appeal, other: Appeal, kind: str, actor: Any) -> AppealLink:
+def appeal_link(
+    *, appeal: Appeal, other: Appeal, kind: str, actor: Any, expected_version: int | None = None
+) -> AppealLink:
     """Record that two appeals belong together (a repeat, a duplicate, related)."""
     if not has_action(actor, AppealAction.MERGE, appeal.org_unit):
         raise PermissionDenied
+    appeal = _lock(appeal, expected_version)
     if other.pk == appeal.pk:
         raise ValidationError({"other": [_("An appeal cannot be linked to itself.")]})
     if kind not in LinkKind.values:
@@ -332,3 +380,13 @@ def appeal_link(*, appeal: Appeal, other: Appeal, kind: str, actor: Any) -> Appe
         _event(appeal, kind="linked", actor=actor, data={"other": other.pk, "number": other.number, "kind": kind})
         audit.record(actor=actor, verb="appeal.linked", target=appeal, data={"other": other.pk, "kind": kind})
     return link
+
+
+def appeal_reveal_iin(*, appeal: Appeal, actor: Any) -> str:
+    """The applicant's whole IIN for a holder of appeals.view_iin; every reveal is audited."""
+    if not has_action(actor, AppealAction.VIEW_IIN, appeal.org_unit):
+        raise PermissionDenied
+    iin = appeal.reveal_iin()
+    if iin:
+        audit.record(actor=actor, verb="appeal.iin_revealed", target=appeal)
+    return iin

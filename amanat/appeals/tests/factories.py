@@ -14,14 +14,23 @@ from amanat.appeals.services.intake import Intake, appeal_register
 
 
 def make_categories() -> SimpleNamespace:
-    housing = Category.add_root(
-        code="housing", name_kk="Тұрғын үй-коммуналдық шаруашылық", name_ru="ЖКХ", name_en="Housing and utilities"
+    housing = Category.objects.add_root(
+        {
+            "code": "housing",
+            "name_kk": "Тұрғын үй-коммуналдық шаруашылық",
+            "name_ru": "ЖКХ",
+            "name_en": "Housing and utilities",
+        }
     )
-    heating = housing.add_child(code="heating", name_kk="Жылу", name_ru="Отопление", name_en="Heating")
-    water = housing.add_child(code="water", name_kk="Су", name_ru="Водоснабжение", name_en="Water supply")
-    roads = Category.add_root(code="roads", name_kk="Жолдар", name_ru="Дороги", name_en="Roads")
-    social = Category.add_root(
-        code="social", name_kk="Әлеуметтік көмек", name_ru="Социальная помощь", name_en="Social aid"
+    heating = Category.objects.add_child(
+        housing, {"code": "heating", "name_kk": "Жылу", "name_ru": "Отопление", "name_en": "Heating"}
+    )
+    water = Category.objects.add_child(
+        housing, {"code": "water", "name_kk": "Су", "name_ru": "Водоснабжение", "name_en": "Water supply"}
+    )
+    roads = Category.objects.add_root({"code": "roads", "name_kk": "Жолдар", "name_ru": "Дороги", "name_en": "Roads"})
+    social = Category.objects.add_root(
+        {"code": "social", "name_kk": "Әлеуметтік көмек", "name_ru": "Социальная помощь", "name_en": "Social aid"}
     )
     return SimpleNamespace(housing=housing, heating=heating, water=water, roads=roads, social=social)
 

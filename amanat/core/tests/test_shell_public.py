@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from amanat.appeals.models import Reception
 from amanat.core.models import SiteSettings
 from amanat.org.choices import OrgUnitKind
 from amanat.org.tests.factories import MemberFactory, add_unit, valid_iin
@@ -25,9 +26,23 @@ def _fresh_cache() -> Any:
     cache.clear()
 
 
+def _open_reception(unit: Any, **extra: Any) -> Reception:
+    fields = {
+        "name_kk": unit.name_kk,
+        "name_ru": unit.name_ru,
+        "name_en": unit.name_en,
+        "address_kk": unit.address_kk or "—",
+        "address_ru": unit.address_ru or "—",
+        "phone": unit.phone,
+        "email": unit.email,
+        **extra,
+    }
+    return Reception.objects.create(org_unit=unit, **fields)
+
+
 @pytest.fixture
 def receptions(tree: SimpleNamespace) -> SimpleNamespace:
-    """Receptions in Makat (district branch and a primary) and in the city; Inder has none."""
+    """Receptions in Makat (district branch and a primary) and in the city; Inder's is closed."""
     tree.makat.hosts_reception = True
     tree.makat.address_en = "Makat, Bazar street 3"
     tree.makat.address_kk = tree.makat.address_ru = "Мақат, Базар көшесі 3"
@@ -42,7 +57,18 @@ def receptions(tree: SimpleNamespace) -> SimpleNamespace:
     closed.hosts_reception = True
     closed.is_active = False
     closed.save()
+    tree.reception_makat = _open_reception(
+        tree.makat, address_ru="Макат, ул. Базарная 3", address_kk="Мақат, Базар көшесі 3", hours_kk="Mon–Fri 9–18"
+    )
+    tree.reception_makat_p1 = _open_reception(tree.makat_p1)
+    tree.reception_city = _open_reception(tree.city)
+    _open_reception(closed)
+    _open_reception(tree.inder, name_en="Inder shut reception", is_active=False)
     return tree
+
+
+def _codes(groups: list[Any]) -> set[str]:
+    return {r.org_unit.code for g in groups for r in g.receptions}
 
 
 def _lang(response: Any) -> str:
@@ -102,18 +128,18 @@ def test_public_home_groups_receptions_by_city_and_district(client: Any, recepti
     assert "?district=makat" in response.content.decode()
 
 
-def test_receptions_page_lists_only_active_units_hosting_a_reception(client: Any, receptions: SimpleNamespace) -> None:
+def test_receptions_page_lists_only_open_receptions(client: Any, receptions: SimpleNamespace) -> None:
     response = client.get(reverse("core:receptions"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
-    listed = {u.code for g in response.context["reception_groups"] for u in g.receptions}
-    assert listed == {"makat", "makat-p1", "atyrau-city"}
+    assert _codes(response.context["reception_groups"]) == {"makat", "makat-p1", "atyrau-city"}
     html = response.content.decode()
-    assert "Makat, Bazar street 3" in html
+    assert "Мақат, Базар көшесі 3" in html  # no English address: Kazakh comes first
     assert 'href="tel:+7712393-12-34"' in html  # a tap on a phone dials it
     assert "mailto:makat@amanat.example.kz" in html
     assert "Closed reception" not in html
-    assert receptions.inder.name not in html
+    assert "Inder shut reception" not in html
+    assert "Mon–Fri 9–18" in html  # opening hours
 
 
 def test_receptions_filter_by_district_shows_that_district_only(client: Any, receptions: SimpleNamespace) -> None:
@@ -121,7 +147,7 @@ def test_receptions_filter_by_district_shows_that_district_only(client: Any, rec
 
     groups = response.context["reception_groups"]
     assert [g.area.code for g in groups] == ["makat"]
-    assert {u.code for u in groups[0].receptions} == {"makat", "makat-p1"}
+    assert _codes(groups) == {"makat", "makat-p1"}
     # The filter offers only areas that have receptions.
     offered = [value for value, _label in response.context["form"].fields["district"].choices]
     assert offered == ["", "atyrau-city", "makat"]
@@ -156,10 +182,12 @@ def test_receptions_page_query_count_does_not_grow_with_receptions(
     client: Any, receptions: SimpleNamespace, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(20):
-        add_unit(receptions.makat, code=f"makat-r{n}", kind=OrgUnitKind.PRIMARY, name=f"R{n}", hosts_reception=True)
+        unit = add_unit(receptions.makat, code=f"makat-r{n}", kind=OrgUnitKind.PRIMARY, name=f"R{n}")
+        _open_reception(unit)
     client.get(reverse("core:receptions"))  # warm the site settings cache
 
-    with django_assert_max_num_queries(2):
+    # Areas, receptions, and their free times: three queries however many receptions there are.
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("core:receptions"), {"district": "makat"})
 
     assert response.context["reception_count"] == 22

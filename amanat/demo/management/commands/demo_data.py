@@ -1,11 +1,14 @@
 """`amanat demo-data`: the Atyrau branch with its structure, people and a login for every role.
 
 Running it again adds nothing (each part says "already loaded"). `--members N` then adds N
-generated members for benchmarks (see amanat.demo.bulk).
+generated members for benchmarks (see amanat.demo.bulk); `--appeals N` adds N generated appeals
+(see amanat.demo.appeals.generate_appeals).
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import time
 from argparse import ArgumentParser
 from collections.abc import Callable
@@ -15,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from amanat.demo import bulk, logins, population, structure
+from amanat.demo import appeals, bulk, logins, population, structure
 from amanat.demo.plan import BASE_MEMBERS, build_plan
 
 
@@ -39,6 +42,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=10_000, metavar="N", help="Rows per transaction for --members."
         )
+        parser.add_argument(
+            "--demo-appeals",
+            type=int,
+            default=appeals.DEMO_APPEALS,
+            metavar="N",
+            help=f"Appeals of the demo, made through the services (default {appeals.DEMO_APPEALS}).",
+        )
+        parser.add_argument(
+            "--appeals", type=int, default=0, metavar="N", help="Then generate N more appeals (for benchmarks)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         members, base, batch = options["members"], options["base_members"], options["batch_size"]
@@ -47,6 +60,8 @@ class Command(BaseCommand):
             raise CommandError("--members must be 0 or more.")
         if base < 0:
             raise CommandError("--base-members must be 0 or more.")
+        if options["appeals"] < 0 or options["demo_appeals"] < 0:
+            raise CommandError("--appeals and --demo-appeals must be 0 or more.")
         if not 1 <= batch <= 100_000:
             raise CommandError("--batch-size must be between 1 and 100000.")
         started = time.perf_counter()
@@ -61,9 +76,21 @@ class Command(BaseCommand):
         self.part("Officials", lambda: population.load_officials(plan))
         self.part("Maslikhats, factions and deputies", lambda: population.load_maslikhats(plan))
         self.part("Users and roles", lambda: logins.load_logins(plan))
+        self.part(
+            "Appeal categories, routing and deadlines",
+            appeals.load_reference,
+            "{} categories, {} deadline policies and {} routing rules added",
+        )
+        self.part("Appeals", lambda: appeals.load_demo_appeals(options["demo_appeals"]))
+        if importlib.util.find_spec("amanat.demo.receptions") is not None:
+            receptions = importlib.import_module("amanat.demo.receptions")
+            if hasattr(receptions, "seed_receptions"):
+                self.part("Receptions", receptions.seed_receptions)
         self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
         if members:
             self.generate(members, batch)
+        if options["appeals"]:
+            self.generate_appeals(options["appeals"], batch)
         self.print_logins()
 
     def say(self, text: str) -> None:
@@ -95,6 +122,28 @@ class Command(BaseCommand):
         self.say(f"Generated {made} members in {seconds:.1f} s ({rate:.0f} members/s).")
         started = time.perf_counter()
         bulk.analyze()
+        self.say(f"Updated the database's statistics in {time.perf_counter() - started:.1f} s.")
+
+    def generate_appeals(self, count: int, batch: int) -> None:
+        self.say(f"Generating {count} appeals on {connection.vendor}…")
+        step = max(count // 10, batch)
+        shown = [0]
+
+        def progress(done: int, seconds: float) -> None:
+            if done - shown[0] >= step or done == count or self.verbosity > 1:
+                shown[0] = done
+                self.say(f"  {done} appeals, {seconds:.1f} s")
+
+        started = time.perf_counter()
+        try:
+            made = appeals.generate_appeals(count, batch=batch, progress=progress)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        seconds = time.perf_counter() - started
+        rate = made / seconds if seconds else 0.0
+        self.say(f"Generated {made} appeals in {seconds:.1f} s ({rate:.0f} appeals/s).")
+        started = time.perf_counter()
+        appeals.analyze()
         self.say(f"Updated the database's statistics in {time.perf_counter() - started:.1f} s.")
 
     def print_logins(self) -> None:
