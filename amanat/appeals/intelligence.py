@@ -243,7 +243,12 @@ def train_classifier() -> str:
     have = Appeal.objects.filter(category__isnull=False)[: classifier.MIN_APPEALS].count()
     if have < classifier.MIN_APPEALS:
         return "too few categorised appeals"
-    result = classifier.train()
-    if result is None:
-        return "too few categorised appeals"
-    return f"trained on {result.size} appeals, {result.categories} categories in {result.seconds:.1f} s"
+    # Training takes up to a minute: the task worker does it, not the sweep (which must stay short).
+    from django.core.cache import cache
+
+    if not cache.add("appeals:classifier-training-enqueued", True, timeout=3600):
+        return "training already enqueued"
+    from amanat.appeals.tasks import train_classifier as train_task
+
+    train_task.enqueue()
+    return "training enqueued"

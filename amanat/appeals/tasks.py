@@ -34,3 +34,19 @@ def tell_applicant(appeal_id: int, event_id: int) -> str:
     from amanat.appeals.notifications import send_applicant_notice
 
     return send_applicant_notice(appeal_id=appeal_id, event_id=event_id)
+
+
+@task()
+def train_classifier() -> str:
+    """Retrain the category suggestion (enqueued by the daily sweep job, or `amanat appeals-train`)."""
+    from django.core.cache import cache
+
+    from amanat.appeals import classifier
+
+    try:
+        result = classifier.train()
+    finally:
+        cache.delete("appeals:classifier-training-enqueued")
+    if result is None:
+        return "too few categorised appeals"
+    return f"trained on {result.size} appeals, {result.categories} categories in {result.seconds:.1f} s"

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,9 +105,11 @@ def route(category: Category | None, territory: Territory | None) -> RoutingRule
     """The most specific routing rule for the pair (exact category and place beat their parents)."""
     cat_paths = _ancestor_paths(category)
     ter_paths = _ancestor_paths(territory)
-    rules = RoutingRule.objects.select_related("category", "territory", "org_unit", "default_executor", "state_body")
-    rules = rules.filter(category__path__in=cat_paths) | rules.filter(category__isnull=True)
-    candidates = [r for r in rules if r.territory_id is None or r.territory.path in ter_paths]
+    candidates = list(
+        RoutingRule.objects.select_related("category", "territory", "org_unit", "default_executor", "state_body")
+        .filter(Q(category__isnull=True) | Q(category__path__in=cat_paths))
+        .filter(Q(territory__isnull=True) | Q(territory__path__in=ter_paths))
+    )
     if not candidates:
         return None
     return max(

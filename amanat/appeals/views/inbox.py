@@ -203,7 +203,6 @@ class AppealListView(ScopedListView):
             appeal.days_left = None
             if appeal.is_open_now and appeal.deadline is not None:
                 appeal.days_left = clock.days_left(appeal.deadline)
-                appeal.overdue_by = -appeal.days_left
                 appeal.deadline_css = clock.css(appeal.days_left)
                 appeal.deadline_label = clock.label(appeal.days_left)
             appeal.summary = appeal.subject or _first_words(appeal.text, 12)
