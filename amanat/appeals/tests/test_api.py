@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from amanat.accounts.models import ApiToken
 from amanat.appeals.choices import AppealStatus, Language
-from amanat.appeals.models import Appeal, AppealLink, RoutingRule
+from amanat.appeals.models import Appeal, AppealLink, Category, RoutingRule
 from amanat.appeals.services.intake import Intake, appeal_register
 from amanat.appeals.services.transitions import appeal_transition
 from amanat.appeals.workflow import Transition
@@ -543,7 +543,9 @@ def test_categories_are_public_with_parents_and_only_active(api, tree, cats):
     cats.water.save()
     cats.roads.is_active = False
     cats.roads.save()
-    cats.roads.add_child(code="potholes", name_kk="Шұңқыр", name_ru="Ямы", name_en="Potholes")
+    Category.objects.add_child(
+        cats.roads, {"code": "potholes", "name_kk": "Шұңқыр", "name_ru": "Ямы", "name_en": "Potholes"}
+    )
     response = api.get(f"{BASE}appeal-categories/", HTTP_ACCEPT_LANGUAGE="ru")
     assert response.status_code == 200
     rows = {row["code"]: row for row in response.json()}

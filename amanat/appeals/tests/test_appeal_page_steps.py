@@ -47,8 +47,12 @@ def move(appeal: Appeal, actor: Any, *transitions: str, **details: Any) -> Appea
 
 @pytest.fixture
 def body(db: Any) -> StateBody:
-    return StateBody.add_root(
-        kind=StateBodyKind.DISTRICT_AKIMAT, name_kk="Мақат ауданының әкімдігі", name_ru="Акимат Макатского района"
+    return StateBody.objects.add_root(
+        {
+            "kind": StateBodyKind.DISTRICT_AKIMAT,
+            "name_kk": "Мақат ауданының әкімдігі",
+            "name_ru": "Акимат Макатского района",
+        }
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from amanat.appeals import pdf
 from amanat.appeals.choices import Language
@@ -50,7 +51,9 @@ def test_coupon_shows_the_pin_only_when_given(appeal_factory):
     appeal = appeal_factory()
     html = pdf.coupon_html(appeal, pin="123456")
     assert "123456" in html and "PIN" in html
-    assert "Online, without an operator" in html  # filed on the website or through the API
+    # Filed on the website or through the API: the coupon says so, in the appeal's language.
+    with translation.override(appeal.language):
+        assert translation.gettext("Online, without an operator") in html
 
 
 def test_coupon_pdf_is_a_pdf(appeal_factory, staff, client):
