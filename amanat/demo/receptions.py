@@ -46,8 +46,8 @@ def _reception_for(unit: OrgUnit) -> tuple[Reception, bool]:
 
 
 @transaction.atomic
-def seed_receptions(stdout: Any = None) -> None:
-    """Receptions, deputies' hours and two weeks of slots for the demo."""
+def seed_receptions(stdout: Any = None) -> tuple[int, int, int]:
+    """Receptions, deputies' hours and two weeks of slots for the demo: (receptions, hours, slots) added."""
     units = OrgUnit.objects.filter(hosts_reception=True, is_active=True).select_related("territory").order_by("path")
     receptions: list[Reception] = []
     created = 0
@@ -86,3 +86,4 @@ def seed_receptions(stdout: Any = None) -> None:
             f"Receptions: {created} added ({len(receptions)} in all), "
             f"{hours_added} reception hours, {slots_added} bookable times\n"
         )
+    return created, hours_added, slots_added

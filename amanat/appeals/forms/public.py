@@ -18,7 +18,7 @@ from amanat.accounts.models import normalize_phone, validate_phone
 from amanat.appeals.choices import AnswerChannel, AppealType, Language, Solved
 from amanat.appeals.models import Category
 from amanat.appeals.models.appeals import TEXT_MAX_LENGTH
-from amanat.appeals.services.intake import check_upload
+from amanat.appeals.services.intake import upload_errors
 from amanat.core.iin import parse_iin
 from amanat.org.choices import TerritoryKind
 from amanat.org.forms.structure import style_form
@@ -214,11 +214,7 @@ class PublicAppealForm(forms.Form):
         ]
         if len(files) + len(self.too_large) > settings.APPEAL_ATTACHMENTS_MAX:
             errors.append(_("Too many files: attach at most %(count)s.") % {"count": settings.APPEAL_ATTACHMENTS_MAX})
-        for upload in files:
-            try:
-                check_upload(upload)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
+        errors.extend(upload_errors(files))
         if errors:
             raise ValidationError(errors)
         return files

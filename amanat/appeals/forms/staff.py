@@ -27,7 +27,7 @@ from amanat.appeals.choices import (
 from amanat.appeals.models import Appeal, Category
 from amanat.appeals.models.appeals import TEXT_MAX_LENGTH
 from amanat.appeals.permissions import AppealAction
-from amanat.appeals.services.intake import check_upload
+from amanat.appeals.services.intake import check_upload, upload_errors
 from amanat.core.iin import parse_iin
 from amanat.core.permissions import has_action
 from amanat.org.models import OrgUnit, StateBody, Territory
@@ -79,12 +79,7 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        errors = []
-        for upload in cleaned:
-            try:
-                check_upload(upload)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
+        errors = upload_errors(cleaned)
         if errors:
             raise ValidationError(errors)
         return cleaned

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -77,8 +79,10 @@ class RoutingRule(TimeStampedModel):
         verbose_name = _("routing rule")
         verbose_name_plural = _("routing rules")
         constraints = [
+            # One rule per pair, "any" (NULL) included: COALESCE makes the empty sides comparable on
+            # SQLite too, which has no NULLS NOT DISTINCT.
             models.UniqueConstraint(
-                fields=["category", "territory"], name="routing_one_rule_per_pair", nulls_distinct=False
+                Coalesce("category", Value(0)), Coalesce("territory", Value(0)), name="routing_one_rule_per_pair"
             )
         ]
 

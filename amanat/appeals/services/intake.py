@@ -297,6 +297,17 @@ def check_upload(upload: UploadedFile) -> str:
     )
 
 
+def upload_errors(uploads: list[UploadedFile]) -> list[str]:
+    """What is wrong with each of several uploads (empty when all may be kept), for forms."""
+    errors: list[str] = []
+    for upload in uploads:
+        try:
+            check_upload(upload)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return errors
+
+
 @transaction.atomic
 def attachment_add(
     *, appeal: Appeal, upload: UploadedFile, actor: Any | None, kind: str = "applicant"

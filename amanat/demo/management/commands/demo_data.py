@@ -7,8 +7,6 @@ generated members for benchmarks (see amanat.demo.bulk); `--appeals N` adds N ge
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import time
 from argparse import ArgumentParser
 from collections.abc import Callable
@@ -18,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from amanat.demo import appeals, bulk, logins, population, structure
+from amanat.demo import appeals, bulk, logins, population, receptions, structure
 from amanat.demo.plan import BASE_MEMBERS, build_plan
 
 
@@ -82,16 +80,25 @@ class Command(BaseCommand):
             "{} categories, {} deadline policies and {} routing rules added",
         )
         self.part("Appeals", lambda: appeals.load_demo_appeals(options["demo_appeals"]))
-        if importlib.util.find_spec("amanat.demo.receptions") is not None:
-            receptions = importlib.import_module("amanat.demo.receptions")
-            if hasattr(receptions, "seed_receptions"):
-                self.part("Receptions", receptions.seed_receptions)
+        self.part(
+            "Receptions", receptions.seed_receptions, "{} receptions, {} reception hours, {} bookable times added"
+        )
+        self.part("Category suggestion", self.train_classifier, "trained on {} appeals")
         self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
         if members:
             self.generate(members, batch)
         if options["appeals"]:
             self.generate_appeals(options["appeals"], batch)
         self.print_logins()
+
+    def train_classifier(self) -> int:
+        """The operator's category suggestion works from the first appeal typed in the demo."""
+        from amanat.appeals import classifier
+
+        if classifier.age() is not None:
+            return 0
+        result = classifier.train()
+        return result.size if result is not None else 0
 
     def say(self, text: str) -> None:
         self.stdout.write(text)
