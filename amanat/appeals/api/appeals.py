@@ -199,6 +199,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         unit = data.pop("org_unit", None)
+        rule = None
         if unit is None:
             rule = intake_services.route(data.get("category"), data.get("territory"))
             unit = rule.org_unit if rule is not None else intake_services.default_unit()
@@ -209,7 +210,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 )
         elif not has_action(request.user, AppealAction.REGISTER, unit):
             raise exceptions.PermissionDenied(_("You may not register appeals for this unit."))
-        intake = intake_services.Intake(org_unit=unit, **data)
+        intake = intake_services.Intake(org_unit=unit, rule=rule, **data)
         try:
             with transaction.atomic():
                 registered = _service(

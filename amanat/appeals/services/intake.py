@@ -61,6 +61,7 @@ class Intake:
     answer_channel: str = "email"
     consent: bool = False
     org_unit: OrgUnit | None = None  # staff may choose; otherwise routing decides
+    rule: Any = None  # the routing rule when the caller has already looked it up (`route`)
     executor: Any = None
     received_at: dt.datetime | None = None  # a letter may arrive before it is typed in
     attachments: list[UploadedFile] = field(default_factory=list)
@@ -188,7 +189,7 @@ def appeal_register(
 
     now = timezone.now()
     received_at = intake.received_at or now
-    rule = route(intake.category, intake.territory)
+    rule = intake.rule if intake.rule is not None else route(intake.category, intake.territory)
     unit = intake.org_unit or (rule.org_unit if rule else None) or default_unit()
     if actor is not None and not public:
         require(actor, AppealAction.REGISTER, unit)  # the unit routing chose, not just "anywhere"
