@@ -1,7 +1,4 @@
-"""Periodic work for `amanat sweep`: reminders, the escalation ladder, applicant notices again.
-
-OWNED BY HELPER G.
-"""
+"""Periodic work for `amanat sweep`: reminders, the escalation ladder, applicant notices again."""
 
 from __future__ import annotations
 

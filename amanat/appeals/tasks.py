@@ -1,7 +1,4 @@
-"""Background work for appeals. Tasks take ids or plain values and are safe to run twice.
-
-OWNED BY HELPER G (others may call these tasks).
-"""
+"""Background work for appeals. Tasks take ids or plain values and are safe to run twice."""
 
 from __future__ import annotations
 
