@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amanat.appeals.choices import AnswerChannel, AppealStatus, AppealType, Channel, Language
-from amanat.appeals.models import Appeal, AppealAttachment, AppealCounter, AppealEvent, Category, RoutingRule
+from amanat.appeals.models import Appeal, AppealAttachment, AppealCounter, AppealEvent, Booking, Category, RoutingRule
 from amanat.appeals.models.appeals import TEXT_MAX_LENGTH
 from amanat.appeals.permissions import AppealAction
 from amanat.appeals.services.deadlines import refresh_deadline
@@ -62,6 +62,7 @@ class Intake:
     consent: bool = False
     org_unit: OrgUnit | None = None  # staff may choose; otherwise routing decides
     rule: Any = None  # the routing rule when the caller has already looked it up (`route`)
+    booking: Any = None  # the reception booking the visitor came with (linked to the appeal)
     executor: Any = None
     received_at: dt.datetime | None = None  # a letter may arrive before it is typed in
     attachments: list[UploadedFile] = field(default_factory=list)
@@ -255,6 +256,9 @@ def appeal_register(
     )
     if executor is not None:
         AppealEvent.objects.create(appeal=appeal, kind="assigned", actor=None, at=now, data={"executor": executor.pk})
+    if intake.booking is not None:
+        # The booking list then shows "appeal registered" instead of offering to register again.
+        Booking.objects.filter(pk=intake.booking.pk, appeal__isnull=True).update(appeal=appeal)
     for upload in intake.attachments:
         attachment_add(appeal=appeal, upload=upload, actor=actor if not public else None)
     audit.record(

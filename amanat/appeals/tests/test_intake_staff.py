@@ -196,6 +196,20 @@ def test_a_booking_prefills_the_form_only_for_those_who_may_see_it(client, staff
     assert client.get(f"{URL}?booking=abc").status_code == 200
 
 
+def test_registering_from_a_booking_links_the_appeal_to_it(client, staff, tree):
+    booking = _booking(tree.makat, staff.makat_deputy)
+    theirs = _booking(tree.inder, staff.inder_deputy, code="BK2", name="Inder Citizen", topic="Вода")
+    client.force_login(staff.makat_operator)
+    response = client.post(URL, good(org_unit=str(tree.makat.pk), booking=str(booking.pk)))
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.appeal == Appeal.objects.get()
+    # A booking the operator may not see is ignored, never linked.
+    client.post(URL, good(org_unit=str(tree.makat.pk), booking=str(theirs.pk)))
+    theirs.refresh_from_db()
+    assert theirs.appeal is None and Appeal.objects.count() == 2
+
+
 def test_hints_show_a_suggestion_and_only_similar_appeals_the_operator_may_see(
     client, staff, tree, cats, appeal_factory, monkeypatch
 ):

@@ -24,6 +24,7 @@ from amanat.appeals.models import Booking, Category
 from amanat.appeals.permissions import AppealAction
 from amanat.appeals.selectors import appeal_get
 from amanat.appeals.services.intake import Intake, appeal_register, route
+from amanat.appeals.services.transitions import may_execute
 from amanat.core.forms import add_service_errors
 from amanat.core.iin import is_valid_iin
 from amanat.core.permissions import has_action, need
@@ -83,7 +84,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         unit = _unit_for(form)
         executor = data.get("executor")
-        if executor is not None and unit is not None and not has_action(executor, AppealAction.WORK, unit):
+        if executor is not None and unit is not None and not may_execute(executor, unit):
             form.add_error("executor", _("This person may not work on appeals of the chosen unit."))
         else:
             intake = Intake(
@@ -109,6 +110,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
                 executor=executor,
                 received_at=data["received_at"],
                 attachments=data.get("attachments") or [],
+                booking=booking,
             )
             try:
                 registered = appeal_register(actor=request.user, intake=intake)
