@@ -27,9 +27,8 @@ from amanat.appeals.choices import (
 from amanat.appeals.models import Appeal, Category
 from amanat.appeals.models.appeals import TEXT_MAX_LENGTH
 from amanat.appeals.permissions import AppealAction
-from amanat.appeals.services.intake import check_upload, upload_errors
+from amanat.appeals.services.intake import ancestor_paths, check_upload, upload_errors
 from amanat.core.iin import parse_iin
-from amanat.core.permissions import has_action
 from amanat.org.models import OrgUnit, StateBody, Territory
 
 SUBJECT_MAX = 200
@@ -100,15 +99,11 @@ class UserChoiceField(forms.ModelChoiceField):
 # --- who may work where ------------------------------------------------------------------------
 
 
-def _ancestor_paths(unit: OrgUnit) -> list[str]:
-    return [unit.path[:i] for i in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
-
-
 def work_holders(unit: OrgUnit) -> list[User]:
     """People who hold appeals.work on the unit (a grant on it or on a unit above it)."""
     grants = (
         RoleGrant.objects.active()
-        .filter(org_unit__path__in=_ancestor_paths(unit))
+        .filter(org_unit__path__in=ancestor_paths(unit))
         .select_related("role", "user")
         .only("role__actions", "user__full_name", "user__email", "user__phone", "user__is_active")
     )
@@ -122,7 +117,7 @@ def work_holders_within(units: list[OrgUnit]) -> list[User]:
 
     q = Q()
     for unit in units:
-        q |= Q(org_unit__path__startswith=unit.path) | Q(org_unit__path__in=_ancestor_paths(unit))
+        q |= Q(org_unit__path__startswith=unit.path) | Q(org_unit__path__in=ancestor_paths(unit))
     if not units:
         return []
     grants = RoleGrant.objects.active().filter(q).select_related("role", "user")
@@ -247,9 +242,6 @@ class StaffIntakeForm(forms.Form):
             self.add_error("signatories", _("A collective appeal has at least two signatories."))
         if not data.get("is_collective"):
             data["signatories"] = 1
-        unit, executor = data.get("org_unit"), data.get("executor")
-        if executor is not None and unit is not None and not has_action(executor, AppealAction.WORK, unit):
-            self.add_error("executor", _("This person may not work on appeals of the chosen unit."))
         return data
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amanat.appeals.choices import (
+    OPEN_STATUSES,
     AlertKind,
     AnswerChannel,
     AppealStatus,
@@ -47,17 +48,6 @@ class AppealCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last}"
-
-
-class AppealQuerySet(ScopedQuerySet):
-    def open(self) -> AppealQuerySet:
-        return self.filter(status__in=[s.value for s in _open()])
-
-
-def _open() -> list[AppealStatus]:
-    from amanat.appeals.choices import OPEN_STATUSES
-
-    return list(OPEN_STATUSES)
 
 
 class Appeal(models.Model):
@@ -157,7 +147,7 @@ class Appeal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AppealQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_field = "org_unit"
 
     class Meta:
@@ -191,8 +181,6 @@ class Appeal(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from amanat.appeals.choices import OPEN_STATUSES
-
         return self.status in OPEN_STATUSES
 
     @property

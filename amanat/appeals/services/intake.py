@@ -105,8 +105,8 @@ def next_number(year: int) -> str:
 
 def route(category: Category | None, territory: Territory | None) -> RoutingRule | None:
     """The most specific routing rule for the pair (exact category and place beat their parents)."""
-    cat_paths = _ancestor_paths(category)
-    ter_paths = _ancestor_paths(territory)
+    cat_paths = ancestor_paths(category)
+    ter_paths = ancestor_paths(territory)
     candidates = list(
         RoutingRule.objects.select_related("category", "territory", "org_unit", "default_executor", "state_body")
         .filter(Q(category__isnull=True) | Q(category__path__in=cat_paths))
@@ -120,7 +120,7 @@ def route(category: Category | None, territory: Territory | None) -> RoutingRule
     )
 
 
-def _ancestor_paths(node: Any) -> list[str]:
+def ancestor_paths(node: Any) -> list[str]:
     if node is None:
         return []
     step = node.steplen
@@ -198,7 +198,7 @@ def appeal_register(
     executor = intake.executor or (rule.default_executor if rule and rule.org_unit_id == unit.pk else None)
     if executor is not None and not may_execute(executor, unit):
         if intake.executor is not None:
-            raise ValidationError({"executor": [_("This person may not work on appeals of this unit.")]})
+            raise ValidationError({"executor": [_("This person may not work on appeals of the chosen unit.")]})
         executor = None  # a stale routing rule: the appeal waits in the unit's inbox instead
     pin = f"{secrets.randbelow(1_000_000):06d}"
     registered_on = next_working_day(timezone.localtime(received_at).date())

@@ -24,7 +24,6 @@ from amanat.appeals.models import Booking, Category
 from amanat.appeals.permissions import AppealAction
 from amanat.appeals.selectors import appeal_get
 from amanat.appeals.services.intake import Intake, appeal_register, route
-from amanat.appeals.services.transitions import may_execute
 from amanat.core.forms import add_service_errors
 from amanat.core.iin import is_valid_iin
 from amanat.core.permissions import has_action, need
@@ -83,46 +82,42 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = _unit_for(form)
-        executor = data.get("executor")
-        if executor is not None and unit is not None and not may_execute(executor, unit):
-            form.add_error("executor", _("This person may not work on appeals of the chosen unit."))
+        intake = Intake(
+            appeal_type=data["appeal_type"],
+            channel=data["channel"],
+            text=data["text"],
+            language=data["language"],
+            subject=data.get("subject") or "",
+            category=data.get("category"),
+            territory=data.get("territory"),
+            address=data.get("address") or "",
+            is_collective=data.get("is_collective", False),
+            signatories=data.get("signatories") or 1,
+            is_anonymous=data.get("is_anonymous", False),
+            reports_threat=data.get("reports_threat", False),
+            applicant_name=data.get("applicant_name") or "",
+            applicant_phone=data.get("applicant_phone") or "",
+            applicant_email=data.get("applicant_email") or "",
+            applicant_address=data.get("applicant_address") or "",
+            applicant_iin=data.get("applicant_iin") or "",
+            answer_channel=data["answer_channel"],
+            org_unit=unit,
+            executor=data.get("executor"),
+            received_at=data["received_at"],
+            attachments=data.get("attachments") or [],
+            booking=booking,
+        )
+        try:
+            registered = appeal_register(actor=request.user, intake=intake)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("org_unit", _("You may not register appeals for this unit."))
         else:
-            intake = Intake(
-                appeal_type=data["appeal_type"],
-                channel=data["channel"],
-                text=data["text"],
-                language=data["language"],
-                subject=data.get("subject") or "",
-                category=data.get("category"),
-                territory=data.get("territory"),
-                address=data.get("address") or "",
-                is_collective=data.get("is_collective", False),
-                signatories=data.get("signatories") or 1,
-                is_anonymous=data.get("is_anonymous", False),
-                reports_threat=data.get("reports_threat", False),
-                applicant_name=data.get("applicant_name") or "",
-                applicant_phone=data.get("applicant_phone") or "",
-                applicant_email=data.get("applicant_email") or "",
-                applicant_address=data.get("applicant_address") or "",
-                applicant_iin=data.get("applicant_iin") or "",
-                answer_channel=data["answer_channel"],
-                org_unit=unit,
-                executor=executor,
-                received_at=data["received_at"],
-                attachments=data.get("attachments") or [],
-                booking=booking,
-            )
-            try:
-                registered = appeal_register(actor=request.user, intake=intake)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except PermissionDenied:
-                form.add_error("org_unit", _("You may not register appeals for this unit."))
-            else:
-                appeal = registered.appeal
-                messages.success(request, _("Registered as %(number)s — print the coupon.") % {"number": appeal.number})
-                request.session[SESSION_COUPON] = appeal.pk
-                return redirect("appeals:detail", pk=appeal.pk)
+            appeal = registered.appeal
+            messages.success(request, _("Registered as %(number)s — print the coupon.") % {"number": appeal.number})
+            request.session[SESSION_COUPON] = appeal.pk
+            return redirect("appeals:detail", pk=appeal.pk)
     return render(request, "appeals/intake/new.html", {"form": form, "booking": booking})
 
 
