@@ -141,7 +141,7 @@ def _by_number(query: str) -> Q | None:
         candidates = number_candidates(query, years)
         if candidates:
             q = Q(number__in=candidates)
-    if _TRACKING.match(query) and any(ch.isdigit() for ch in query):
+    if _TRACKING.match(query):  # a code without digits too; no such code → the words are searched
         tracking = Q(tracking_code=query.upper())
         q = tracking if q is None else q | tracking
     return q

@@ -190,3 +190,10 @@ def test_the_index_follows_edits(appeals):
     appeal.status = "in_work"
     appeal.save()  # a save that leaves the words alone keeps them findable
     assert found(Appeal.objects.all(), "газоснабжение") == {appeal.pk}
+
+
+def test_a_tracking_code_without_digits_finds_its_appeal(appeals):
+    # About one code in eighteen has no digit: it must still be found as a code, not as words.
+    appeal = appeals["kazakh"]
+    Appeal.objects.filter(pk=appeal.pk).update(tracking_code="ABCDEFGHJK")
+    assert found(Appeal.objects.all(), "abcdefghjk") == {appeal.pk}
