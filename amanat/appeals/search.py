@@ -1,45 +1,66 @@
 """Full-text search over appeals: registration number, and words of the subject, text and address.
 
 `search_appeals(queryset, query)` narrows a queryset that is already scoped to the user (so a
-search never shows more than the list would) and, when the matches are few enough to rank
-cheaply, orders them by relevance.
+search never shows more than the list would). When the user's matches are few (`RANK_LIMIT`) they
+are ordered by relevance; more are listed newest registered first (highest id), an order the
+indexes give without sorting — ranking 27,000 matches to show 50 would cost seconds and tell the
+reader nothing.
 
 How the words are found:
 
 - SQLite: an FTS5 external-content table `appeals_appeal_fts` with the `trigram` tokenizer over
   subject, text and address, kept in sync by triggers (migration 0002_search). Trigrams match any
-  part of a word, so Russian and Kazakh endings need no dictionary.
-- PostgreSQL: `to_tsvector('russian', …)` (a GIN expression index) for Russian word forms, OR a
-  `pg_trgm` GIN index answering `ILIKE '%word%'` for Kazakh and parts of words.
+  part of a word, so Russian and Kazakh endings need no dictionary. The matches' ids come sorted
+  from FTS5, so the newest page of them is read without visiting the others.
+- PostgreSQL: the stored `search_doc` tsvector (migration 0005_search_document, a GIN index)
+  holds the words as written and as Russian stems: each query word matches as a prefix of its
+  stem ("құлсар:*", Kazakh and Russian forms) or by its Russian stem ("домов" finds "дома").
+  Testing one appeal is reading a column, so a common word is found by walking the newest
+  appeals until a page is full. Only when no word starts so, the `pg_trgm` index answers
+  `ILIKE '%word%'` for letters inside words.
 
 The query is never passed through as syntax: it is cut into words (letters and digits only), so
 quotes, `*`, `NEAR(`, `AND`, backslashes or emoji are plain characters that simply match nothing.
 Each word loses a common Russian or Kazakh ending ("отопление" → "отоплен") so that other forms
 of it match too. Words shorter than three letters are not searched (a trigram index cannot find
 them); applicants' names and phones are not indexed (they are restricted data).
-
-Ranking: with at most `RANK_LIMIT` matches they are ordered by relevance (bm25 / ts_rank); a
-broader query keeps the list's order (newest first) — ranking 100,000 matches to show 50 would
-cost seconds and tell the reader nothing.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Field,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 
 SEARCH_MAX = 200  # characters of a query looked at
 MAX_WORDS = 8
 MIN_WORD = 3  # a trigram index cannot find anything shorter
 RANK_LIMIT = 300
-# A broad query (SQLite) looks at the newest this-many matches: FTS5 walks its lists newest first
-# and stops there, instead of collecting 200,000 matches of a common word for every page.
-SCAN_LIMIT = 50_000
+# PostgreSQL: words the planner expects in more than this share of the appeals, and in more than
+# COMMON_MIN of them, are common: their matches are shown newest first without counting them (the
+# newest appeals are walked until a page is full). The planner puts a word it has no statistics
+# for at 1% at most, so such words are counted; below COMMON_MIN counting is cheap anyway.
+COMMON_SHARE = 0.02
+COMMON_MIN = 5_000
 
 FTS_TABLE = "appeals_appeal_fts"
 # The same expression in the PostgreSQL indexes (migration 0002_search) and in the queries below:
@@ -51,7 +72,7 @@ _NUMBER = re.compile(r"^(?:(?P<prefix>[^\W\d_]{1,10})\s*[-‐–—]\s*)?(?:(?P<
 _TRACKING = re.compile(r"^[A-Za-z0-9]{10}$")
 
 # Common endings, longest first; one is taken off a word of six letters or more, leaving at
-# least four (a crude stemmer: trigram and ILIKE matching then find the other forms).
+# least four (a crude stemmer: trigram, prefix and ILIKE matching then find the other forms).
 _ENDINGS = sorted(
     {
         # Russian
@@ -154,17 +175,13 @@ def _icontains_all(terms: list[str]) -> Q:
     return q
 
 
-def _ranked(queryset: QuerySet, ids: list[int]) -> QuerySet:
-    if not ids:
-        return queryset.none()
-    order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
-    return queryset.filter(pk__in=ids).order_by(order, "-pk")
+def _first_ids(matches: QuerySet) -> list[int]:
+    """Up to RANK_LIMIT + 1 of the user's matches, in any order: enough to tell few from many."""
+    return list(matches.order_by().values_list("pk", flat=True)[: RANK_LIMIT + 1])
 
 
-def _fetch_ids(queryset: QuerySet, sql: str, params: list) -> list[int]:
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+def _newest_first(matches: QuerySet) -> QuerySet:
+    return matches.order_by("-pk")
 
 
 # --- SQLite: FTS5 trigram ---------------------------------------------------------------------
@@ -176,45 +193,100 @@ def fts_expression(terms: list[str]) -> str:
 
 
 def _sqlite(queryset: QuerySet, terms: list[str]) -> QuerySet:
-    expression = fts_expression(terms)
-    # Only constants are formatted into the SQL; the words travel as parameters.
+    # Only constants are formatted into the SQL; the words travel as parameters. SQLite keeps the
+    # matching ids sorted, so `ORDER BY id DESC LIMIT 51` reads the newest and stops.
     match = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-    few = _fetch_ids(queryset, f"{match} LIMIT %s", [expression, RANK_LIMIT + 1])
-    if len(few) <= RANK_LIMIT:
-        ranked = _fetch_ids(queryset, f"{match} ORDER BY rank", [expression]) if few else []
-        return _ranked(queryset, ranked)
-    newest = f"{match} ORDER BY rowid DESC LIMIT {int(SCAN_LIMIT)}"
-    return queryset.filter(pk__in=RawSQL(newest, [expression]))  # noqa: S611
+    matches = queryset.filter(pk__in=RawSQL(match, [fts_expression(terms)]))  # noqa: S611
+    few = _first_ids(matches)
+    if len(few) > RANK_LIMIT:
+        return _newest_first(matches)
+    return _ranked(queryset, _by_relevance(queryset, few, terms))
 
 
-# --- PostgreSQL: russian full text + pg_trgm --------------------------------------------------
+def _by_relevance(queryset: QuerySet, ids: list[int], terms: list[str]) -> list[int]:
+    """ids, most relevant first. FTS5's own bm25 cannot be asked for a few chosen rows (it would
+    rank every match of the words, region-wide), so the few texts are scored here."""
+    texts = queryset.model._base_manager.using(queryset.db).filter(pk__in=ids)
+    scores = {
+        pk: _relevance(terms, subject.lower(), f"{text} {address}".lower())
+        for pk, subject, text, address in texts.values_list("pk", "subject", "text", "address")
+    }
+    return sorted(scores, key=lambda pk: (-scores[pk], -pk))
+
+
+def _relevance(terms: list[str], subject: str, body: str) -> float:
+    """Each word counts by how often it occurs, a word in the subject twice, with diminishing returns."""
+    return sum(math.log1p(2 * subject.count(term) + body.count(term)) for term in terms)
+
+
+def _ranked(queryset: QuerySet, ids: list[int]) -> QuerySet:
+    if not ids:
+        return queryset.none()
+    order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
+    return queryset.filter(pk__in=ids).order_by(order, "-pk")
+
+
+# --- PostgreSQL: the stored tsvector, trigrams as a fallback ----------------------------------
+
+
+class RowSQL(Func):
+    """SQL about the appeal's own row, `{t}` standing for its table: Django's name for the table
+    is taken from its primary key, so the SQL stays right wherever Django puts the query (a
+    subquery calls the table U0)."""
+
+    def __init__(self, sql: str, params: Sequence[Any], output_field: Field) -> None:
+        super().__init__(F("pk"), output_field=output_field)
+        self.sql, self.params = sql, list(params)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        pk, _params = compiler.compile(self.source_expressions[0])
+        return self.sql.format(t=pk.rsplit(".", 1)[0]), list(self.params)
+
+
+def _pg_tsquery(raw_words: list[str]) -> tuple[str, list[str]]:
+    """Every word, each as a prefix of its stem (Kazakh and Russian forms: "құлсар:*") or as its
+    Russian dictionary stem ("домов" finds "дома"). The words are letters and digits only, so
+    nothing in them is tsquery syntax."""
+    one = "(to_tsquery('simple', %s) || plainto_tsquery('russian', %s))"
+    params = [value for word in raw_words for value in (f"{stem(word)}:*", word)]
+    return " && ".join([one] * len(raw_words)), params
+
+
+def _postgresql(queryset: QuerySet, terms: list[str], raw_words: list[str]) -> QuerySet:
+    tsquery, params = _pg_tsquery(raw_words)
+    condition = RowSQL(f"{{t}}.search_doc @@ ({tsquery})", params, BooleanField())
+    matches = queryset.filter(condition)
+    if _common(queryset, condition):
+        return _newest_first(matches)
+    few = _first_ids(matches)
+    if len(few) > RANK_LIMIT:
+        return _newest_first(matches)
+    if few:
+        rank = RowSQL(f"ts_rank({{t}}.search_doc, {tsquery})", params, FloatField())
+        return queryset.filter(pk__in=few).order_by(rank.desc(), "-pk")
+    # No word starts so: the letters inside words (the trigram index).
+    parts = queryset.filter(_pg_parts(terms))
+    few = _first_ids(parts)
+    return _newest_first(parts if len(few) > RANK_LIMIT else queryset.filter(pk__in=few))
+
+
+def _common(queryset: QuerySet, condition: RowSQL) -> bool:
+    """Whether the planner expects the words in many appeals: known from the column's word
+    statistics in a millisecond, where finding 301 matches of a common word in a small scope
+    reads thousands of rows (the index hands over all 27,000 matches at once)."""
+    everything = queryset.model._base_manager.using(queryset.db).values("pk")
+    expected = _planned_rows(everything.filter(condition))
+    return expected > COMMON_MIN and expected > COMMON_SHARE * _planned_rows(everything)
+
+
+def _planned_rows(queryset: QuerySet) -> float:
+    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
+
+
+def _pg_parts(terms: list[str]) -> RowSQL:
+    document = PG_DOCUMENT.format(t="{t}")
+    return RowSQL(" AND ".join(f"{document} ILIKE %s" for _ in terms), [_like(t) for t in terms], BooleanField())
 
 
 def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _pg_condition(terms: list[str], raw_words: list[str], alias: str) -> tuple[str, list]:
-    document = PG_DOCUMENT.format(t=alias)
-    fulltext = f"to_tsvector('russian', {document}) @@ plainto_tsquery('russian', %s)"
-    trigram = " AND ".join(f"{document} ILIKE %s" for _ in terms)
-    return f"(({fulltext}) OR ({trigram}))", [" ".join(raw_words), *(_like(t) for t in terms)]
-
-
-def _postgresql(queryset: QuerySet, terms: list[str], raw_words: list[str]) -> QuerySet:
-    table = queryset.model._meta.db_table
-    condition, params = _pg_condition(terms, raw_words, "s")
-    match = f"SELECT s.id FROM {table} s WHERE {condition}"  # noqa: S608 - words are parameters
-    few = _fetch_ids(queryset, f"{match} LIMIT %s", [*params, RANK_LIMIT + 1])
-    if len(few) <= RANK_LIMIT:
-        if not few:
-            return queryset.none()
-        document = PG_DOCUMENT.format(t="s")
-        ranked = _fetch_ids(
-            queryset,
-            f"SELECT s.id FROM {table} s WHERE s.id = ANY(%s) "  # noqa: S608
-            f"ORDER BY ts_rank(to_tsvector('russian', {document}), plainto_tsquery('russian', %s)) DESC, s.id DESC",
-            [few, " ".join(raw_words)],
-        )
-        return _ranked(queryset, ranked)
-    return queryset.filter(pk__in=RawSQL(match, params))  # noqa: S611

@@ -653,7 +653,7 @@ def _move_counters(counters: dict[int, int], before: dict[int, int]) -> None:
 PAUSE_SEARCH_FROM = 50_000
 FTS_TABLE = "appeals_appeal_fts"
 FTS_INSERT_TRIGGER = "appeals_appeal_fts_ai"
-PG_SEARCH_INDEXES = ("appeal_fts_ru_idx", "appeal_trgm_idx")
+PG_SEARCH_INDEXES = ("appeal_search_idx", "appeal_trgm_idx")
 
 
 def _moment_adapter() -> Callable[[dt.datetime | None], Any]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from amanat.appeals import search
-from amanat.appeals.models import Appeal
+from amanat.appeals.models import Appeal, AppealEvent
 from amanat.appeals.search import fts_expression, number_candidates, search_appeals, stem, words
 from amanat.appeals.selectors import appeals_for
 
@@ -197,3 +201,73 @@ def test_a_tracking_code_without_digits_finds_its_appeal(appeals):
     appeal = appeals["kazakh"]
     Appeal.objects.filter(pk=appeal.pk).update(tracking_code="ABCDEFGHJK")
     assert found(Appeal.objects.all(), "abcdefghjk") == {appeal.pk}
+
+
+# --- search inside a scope and inside other queries ---------------------------------------------
+
+
+def test_parts_of_words_are_found_when_no_word_starts_so(appeals):
+    # "отремонтировать": no word starts with "ремонтировать", the letters are inside one.
+    assert found(Appeal.objects.all(), "ремонтировать") == {appeals["roads"].pk}
+
+
+@pytest.mark.parametrize("rank_limit", [1, 300])
+def test_a_search_inside_another_query_keeps_its_own_table(appeals, monkeypatch, rank_limit):
+    # Django renames the appeals table inside a subquery (U0): the search's SQL must follow it.
+    monkeypatch.setattr(search, "RANK_LIMIT", rank_limit)
+    matches = search_appeals(Appeal.objects.all(), "отопление")
+    events = AppealEvent.objects.filter(appeal__in=matches.values("pk"))
+    assert set(events.values_list("appeal_id", flat=True)) == {appeals["heating"].pk, appeals["inder"].pk}
+
+
+def test_few_matches_in_scope_are_ranked_though_there_are_many_elsewhere(appeal_factory, tree, staff, monkeypatch):
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    for _ in range(3):
+        appeal_factory(org_unit=tree.inder, text="Отопление, отопление: отопление не включили.")
+    strong = appeal_factory(subject="Отопление", text="Отопление, отопление: отопление не включили.")
+    weak = appeal_factory(text="Вопрос про отопление и про многое другое: дороги, свет, мусор, парк, транспорт.")
+    ids = list(search_appeals(appeals_for(staff.makat_operator), "отопление").values_list("pk", flat=True))
+    assert ids == [strong.pk, weak.pk]
+
+
+def test_a_broad_search_page_costs_the_same_queries_for_more_rows(
+    client, appeal_factory, staff, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(search, "RANK_LIMIT", 1)
+    client.force_login(staff.makat_operator)
+    for _ in range(3):
+        appeal_factory(text="Нет отопления.")
+    inbox = reverse("appeals:inbox")
+    client.get(inbox, {"q": "отопление"})  # warm the per-process caches
+    with django_assert_max_num_queries(25) as few:
+        client.get(inbox, {"q": "отопление"})
+    for _ in range(25):
+        appeal_factory(text="Отопление отключили.")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(inbox, {"q": "отопление"})
+    assert len(response.context["appeals"]) == 28
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=80))
+def test_any_text_is_searched_without_error(appeals, query):
+    assert isinstance(list(search_appeals(Appeal.objects.all(), query)), list)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's own search (SQLite matches letters)"
+)
+
+
+@postgresql_only
+def test_a_common_word_is_listed_newest_first_without_counting(appeals, monkeypatch):
+    monkeypatch.setattr(search, "COMMON_MIN", 0)
+    monkeypatch.setattr(search, "COMMON_SHARE", 0)
+    result = search_appeals(Appeal.objects.all(), "отопление")
+    assert list(result.values_list("pk", flat=True)) == [appeals["inder"].pk, appeals["heating"].pk]
+
+
+@postgresql_only
+def test_russian_word_forms_by_the_dictionary(appeal_factory):
+    appeal = appeal_factory(text="Во дворе нашего дома нет освещения.")
+    assert found(Appeal.objects.all(), "домов") == {appeal.pk}
