@@ -293,4 +293,6 @@ class ApiToken(TimeStampedModel):
 
     @classmethod
     def find(cls, raw: str) -> ApiToken | None:
-        return cls.objects.usable().select_related("user").filter(key_hash=_hash_token(raw)).first()
+        # The hash is unique: no ordering to compile (this runs on every API request).
+        found = cls.objects.usable().select_related("user").filter(key_hash=_hash_token(raw)).order_by()[:1]
+        return next(iter(found), None)

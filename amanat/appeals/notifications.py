@@ -7,7 +7,8 @@ an address, SMS when they asked for the answer by SMS and gave a phone. What was
 the event (`AppealEvent.data["notice"]`), so a step is never told twice; a failed send is tried
 again by the sweep (`appeals.notify_retry`).
 
-The `on_*` functions are called by the services after commit and never raise.
+The `on_*` functions are called by the services after commit and never raise; a registration
+queues its notices from inside its transaction (`queue_registered`).
 """
 
 from __future__ import annotations
@@ -141,6 +142,27 @@ def _safely(what: str, func: Any, *args: Any) -> None:
         func(*args)
     except Exception:
         logger.exception("appeals: could not %s", what)
+
+
+# --- Called by the registration, inside its transaction -------------------------------------
+
+
+def queue_registered(appeal_id: int) -> None:
+    """Called by the registration, inside its transaction: queue the notices of a new appeal.
+
+    With the database task queue the task is written in the registration's own transaction: it
+    commits with the appeal or not at all (an urgent report is never left untold because the
+    process stopped right after the commit) and needs no commit of its own. Any other queue
+    (Redis, or tasks run at once) is told after the commit, by `on_registered`.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
+    from amanat.appeals import tasks
+
+    if isinstance(tasks.appeal_registered.get_backend(), DatabaseBackend):
+        tasks.appeal_registered.enqueue(appeal_id=appeal_id)
+    else:
+        transaction.on_commit(lambda: on_registered(appeal_id), robust=True)
 
 
 # --- Called by the services after commit ----------------------------------------------------

@@ -95,16 +95,14 @@ def grants_for(user: Any, *, on: dt.date | None = None) -> Grants:
     from amanat.accounts.models import RoleGrant
 
     today = on or timezone.localdate()
+    # Two columns, no model instances and no ordering: this runs on every request.
     rows = (
-        RoleGrant.objects.active(on=today)
-        .filter(user=user)
-        .select_related("role", "org_unit")
-        .only("role__actions", "org_unit__path")
+        RoleGrant.objects.active(on=today).filter(user=user).order_by().values_list("role__actions", "org_unit__path")
     )
     collected: dict[str, list[str]] = {}
-    for grant in rows:
-        for action in grant.role.actions:
-            collected.setdefault(action, []).append(grant.org_unit.path)
+    for actions, path in rows:
+        for action in actions:
+            collected.setdefault(action, []).append(path)
     result = Grants(everywhere=False, paths_by_action={a: _collapse(p) for a, p in collected.items()})
     if on is None:
         user._amanat_grants = result

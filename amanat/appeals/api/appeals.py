@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -191,10 +191,18 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def create(self, request: Request) -> Response:
         key = _idempotency_key(request)
         stored_key = f"{request.user.pk}:{key}" if key is not None else None
-        if stored_key is not None:
-            existing = Appeal.objects.filter(idempotency_key=stored_key).first()
-            if existing is not None:
-                return self._registered(existing, pin=None)
+        try:
+            registered = self._register(request, stored_key)
+        except (exceptions.APIException, DjangoValidationError, DjangoPermissionDenied):
+            # A repeat answers with the first appeal even when it could not be registered now (the
+            # body is refused, the caller lost the right): the key alone decides, as it always did.
+            first = intake_services.appeal_with_key(stored_key) if stored_key else None
+            if first is None:
+                raise
+            return self._registered(first, pin=None)
+        return self._registered(registered.appeal, pin=registered.pin if registered.created else None)
+
+    def _register(self, request: Request, stored_key: str | None) -> intake_services.Registered:
         body = s.IntakeSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -211,23 +219,9 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         elif not has_action(request.user, AppealAction.REGISTER, unit):
             raise exceptions.PermissionDenied(_("You may not register appeals for this unit."))
         intake = intake_services.Intake(org_unit=unit, rule=rule, **data)
-        try:
-            with transaction.atomic():
-                registered = _service(
-                    intake_services.appeal_register, actor=request.user, intake=intake, idempotency_key=stored_key
-                )
-        except IntegrityError:
-            # Two identical requests at the same instant: the other one committed first.
-            existing = Appeal.objects.filter(idempotency_key=stored_key).first() if stored_key else None
-            if existing is None:
-                raise
-            return self._registered(existing, pin=None)
-        if not registered.created:
-            return self._registered(registered.appeal, pin=None)
-        return self._registered(registered.appeal, pin=registered.pin)
+        return _service(intake_services.appeal_register, actor=request.user, intake=intake, idempotency_key=stored_key)
 
     def _registered(self, appeal: Appeal, *, pin: str | None) -> Response:
-        appeal = Appeal.objects.select_related("org_unit").get(pk=appeal.pk)
         data = s.RegisteredSerializer(appeal, context={"request": self.request, "pin": pin}).data
         if pin:
             return Response(data, status=status.HTTP_201_CREATED)

@@ -10,12 +10,15 @@ The applicant's data (name, contacts, masked IIN) is shown only to those who hol
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,10 +37,11 @@ from amanat.appeals.models import Appeal, AppealAnswer, AppealAttachment, Appeal
 from amanat.appeals.models.appeals import TEXT_MAX_LENGTH
 from amanat.appeals.permissions import AppealAction
 from amanat.appeals.selectors import appeals_for
+from amanat.appeals.services.reference import reference
 from amanat.appeals.workflow import Transition
 from amanat.core.iin import parse_iin
 from amanat.core.permissions import has_action
-from amanat.org.models import OrgUnit, StateBody, Territory
+from amanat.org.models import StateBody
 
 
 def _user(field: serializers.Field) -> Any:
@@ -112,6 +116,28 @@ class SafePrimaryKeyField(serializers.PrimaryKeyRelatedField):
         if not str(data).isdigit() or int(data) > 2**31 - 1:
             self.fail("does_not_exist", pk_value=str(data)[:20])
         return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ReferencePrimaryKeyField(serializers.Field):
+    """The id of a row of intake's reference data (`kind`: category, territory, unit), found in
+    the per-process copy (`services.reference`) rather than by a query per request."""
+
+    default_error_messages = serializers.PrimaryKeyRelatedField.default_error_messages
+
+    def __init__(self, *, kind: str, **kwargs: Any) -> None:
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not str(data).isdigit() or int(data) > 2**31 - 1:
+            self.fail("does_not_exist", pk_value=str(data)[:20])
+        found = getattr(reference(), self.kind)(int(data))
+        if found is None:
+            self.fail("does_not_exist", pk_value=data)
+        return found
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -331,16 +357,27 @@ class CategorySerializer(serializers.ModelSerializer):
 SELF_SERVICE_CHANNELS = (Channel.API, Channel.WEB)
 
 
-class IntakeSerializer(serializers.Serializer):
+class LightFieldsMixin:
+    """Shallow copies of the declared fields for each serializer: DRF deep-copies them, which
+    rebuilds every field (choices, validators) and cost as much as validating an intake body.
+    Binding sets attributes on the copy only; the parts the copies share are never changed."""
+
+    _declared_fields: dict[str, serializers.Field]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
+
+
+class IntakeSerializer(LightFieldsMixin, serializers.Serializer):
     """What the applicant brought: the fields of `services.intake.Intake`."""
 
     appeal_type = choice(AppealType, "AppealType")
     channel = choice(Channel, "AppealChannel", default=Channel.API)
     language = choice(Language, "AppealLanguage", default=Language.RU)
-    category = SafePrimaryKeyField(queryset=Category.objects.filter(is_active=True), required=False, allow_null=True)
-    territory = SafePrimaryKeyField(queryset=Territory.objects.all(), required=False, allow_null=True)
-    org_unit = SafePrimaryKeyField(
-        queryset=OrgUnit.objects.filter(is_active=True),
+    category = ReferencePrimaryKeyField(kind="category", required=False, allow_null=True)
+    territory = ReferencePrimaryKeyField(kind="territory", required=False, allow_null=True)
+    org_unit = ReferencePrimaryKeyField(
+        kind="unit",
         required=False,
         allow_null=True,
         help_text=_("The responsible unit; leave it out to let the routing table decide."),
@@ -397,32 +434,29 @@ class IntakeSerializer(serializers.Serializer):
         return phone
 
 
-class RegisteredSerializer(serializers.ModelSerializer):
+def _title(name: str) -> Any:
+    return capfirst(Appeal._meta.get_field(name).verbose_name)
+
+
+class RegisteredSerializer(LightFieldsMixin, serializers.Serializer):
     """The answer to an intake: where the appeal went, and the tracking code and PIN for the applicant."""
 
-    status = choice(AppealStatus, "AppealStatus", read_only=True)
-    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+    # Declared field by field: a model serializer rebuilds its fields from the model for every
+    # answer, which cost more than the rest of the answer.
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True, label=_title("number"))
+    tracking_code = serializers.CharField(read_only=True, label=_title("tracking_code"))
     pin = serializers.SerializerMethodField(
         help_text=_("The applicant's PIN for the tracking page: given once, on 201; null on a repeated request.")
     )
-
-    class Meta:
-        model = Appeal
-        fields = [
-            "id",
-            "number",
-            "tracking_code",
-            "pin",
-            "status",
-            "received_at",
-            "registered_on",
-            "deadline",
-            "org_unit",
-            "org_unit_name",
-            "executor",
-            "version",
-        ]
-        read_only_fields = fields
+    status = choice(AppealStatus, "AppealStatus", read_only=True)
+    received_at = serializers.DateTimeField(read_only=True, label=_title("received_at"))
+    registered_on = serializers.DateField(read_only=True, label=_title("registered_on"))
+    deadline = serializers.DateField(read_only=True, allow_null=True, label=_title("deadline"))
+    org_unit = serializers.IntegerField(source="org_unit_id", read_only=True, label=_title("org_unit"))
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+    executor = serializers.IntegerField(source="executor_id", read_only=True, allow_null=True, label=_title("executor"))
+    version = serializers.IntegerField(read_only=True)
 
     def get_pin(self, appeal: Appeal) -> str | None:
         return self.context.get("pin") or None

@@ -2,21 +2,27 @@
 
 An appeal is never refused: whatever the routing finds (or does not), it is registered at once
 with a number and a coupon, and lands in a unit's inbox.
+
+A registration is one short transaction: its events and queued notices, the year's counter (one
+`UPDATE … RETURNING`, whose row lock keeps numbers gapless until the commit), the appeal and its
+audit event. The reference data it reads (categories, places, units, the routing table, deadline
+policies) comes from a per-process copy (`services.reference`).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hmac
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +31,7 @@ from amanat.appeals.models import Appeal, AppealAttachment, AppealCounter, Appea
 from amanat.appeals.models.appeals import TEXT_MAX_LENGTH
 from amanat.appeals.permissions import AppealAction
 from amanat.appeals.services.deadlines import refresh_deadline
+from amanat.appeals.services.reference import reference
 from amanat.appeals.services.transitions import may_execute
 from amanat.audit import services as audit
 from amanat.core.calendar import next_working_day
@@ -88,36 +95,47 @@ def new_code(length: int = 10) -> str:
 
 
 def next_number(year: int) -> str:
-    """The next registration number for the year: `АТР-2026-000123`. Call inside a transaction."""
+    """The next registration number for the year: `АТР-2026-000123`. Call inside a transaction:
+    the counter row stays locked until it ends, so a rolled-back registration gives its number
+    back and no number is skipped or given twice."""
     prefix = settings.APPEAL_NUMBER_PREFIX
-    counter = AppealCounter.objects.select_for_update().filter(prefix=prefix, year=year).first()
-    if counter is None:
+    last = _take_number(prefix, year)
+    if last is None:
         try:
             with transaction.atomic():
                 AppealCounter.objects.create(prefix=prefix, year=year, last=0)
         except IntegrityError:
             pass  # another request created it first
-        counter = AppealCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{year}-{counter.last:06d}"
+        last = _take_number(prefix, year)
+    return f"{prefix}-{year}-{last:06d}"
+
+
+def _take_number(prefix: str, year: int) -> int | None:
+    # One round trip instead of SELECT … FOR UPDATE and UPDATE: the row lock is what every
+    # registration queues on, so it is held for as short a time as possible.
+    table = connection.ops.quote_name(AppealCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "last" = "last" + 1 WHERE "prefix" = %s AND "year" = %s RETURNING "last"',  # noqa: S608 - the table name is ours
+            [prefix, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def route(category: Category | None, territory: Territory | None) -> RoutingRule | None:
-    """The most specific routing rule for the pair (exact category and place beat their parents)."""
-    cat_paths = ancestor_paths(category)
-    ter_paths = ancestor_paths(territory)
-    candidates = list(
-        RoutingRule.objects.select_related("category", "territory", "org_unit", "default_executor", "state_body")
-        .filter(Q(category__isnull=True) | Q(category__path__in=cat_paths))
-        .filter(Q(territory__isnull=True) | Q(territory__path__in=ter_paths))
-    )
-    if not candidates:
-        return None
-    return max(
-        candidates,
-        key=lambda r: (len(r.category.path) if r.category_id else 0, len(r.territory.path) if r.territory_id else 0),
-    )
+    """The most specific routing rule for the pair (exact category and place beat their parents;
+    the category counts first).
+
+    A copy: the caller may read `default_executor` (loaded then) without touching the shared one.
+    """
+    rules = reference().rules
+    for category_path in [*reversed(ancestor_paths(category)), ""]:
+        for territory_path in [*reversed(ancestor_paths(territory)), ""]:
+            rule = rules.get((category_path, territory_path))
+            if rule is not None:
+                return copy.copy(rule)
+    return None
 
 
 def ancestor_paths(node: Any) -> list[str]:
@@ -129,13 +147,7 @@ def ancestor_paths(node: Any) -> list[str]:
 
 def default_unit() -> OrgUnit:
     """Where an appeal goes when nothing else decides: the configured unit, else the top branch."""
-    code = settings.APPEAL_DEFAULT_UNIT
-    if code:
-        unit = OrgUnit.objects.filter(code=code).first()
-        if unit is not None:
-            return unit
-    unit = OrgUnit.objects.filter(kind="regional", is_active=True).order_by("path").first()
-    return unit or OrgUnit.objects.order_by("path").first()
+    return reference().default_unit(settings.APPEAL_DEFAULT_UNIT)
 
 
 def _check(intake: Intake, *, public: bool) -> None:
@@ -171,7 +183,6 @@ def _check(intake: Intake, *, public: bool) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def appeal_register(
     *, actor: Any | None, intake: Intake, public: bool = False, idempotency_key: str | None = None
 ) -> Registered:
@@ -179,21 +190,37 @@ def appeal_register(
 
     An anonymous appeal is registered and flagged; unless it reports a crime or a threat it is
     then left without consideration by an operator (the law), never silently dropped.
+    With an `idempotency_key`, a repeat (even one sent at the same instant) registers nothing and
+    returns the first appeal (`created` False): the key is unique, so the repeat's insert fails
+    and its whole transaction, its number included, is rolled back.
     """
-    if actor is not None and not public:
-        require(actor, AppealAction.REGISTER, intake.org_unit)
-    if idempotency_key:
-        existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return Registered(appeal=existing, pin="", created=False)
+    try:
+        return _register(actor=actor, intake=intake, public=public, idempotency_key=idempotency_key)
+    except IntegrityError:
+        first = appeal_with_key(idempotency_key) if idempotency_key else None
+        if first is None:
+            raise
+        return Registered(appeal=first, pin="", created=False)
+
+
+def appeal_with_key(key: str) -> Appeal | None:
+    """The appeal registered with this idempotency key, if any."""
+    return Appeal.objects.select_related("org_unit").filter(idempotency_key=key).first()
+
+
+@transaction.atomic
+def _register(*, actor: Any | None, intake: Intake, public: bool, idempotency_key: str | None) -> Registered:
+    staff = actor if actor is not None and not public else None
+    if staff is not None:
+        require(staff, AppealAction.REGISTER, intake.org_unit)
     _check(intake, public=public)
 
     now = timezone.now()
     received_at = intake.received_at or now
     rule = intake.rule if intake.rule is not None else route(intake.category, intake.territory)
     unit = intake.org_unit or (rule.org_unit if rule else None) or default_unit()
-    if actor is not None and not public:
-        require(actor, AppealAction.REGISTER, unit)  # the unit routing chose, not just "anywhere"
+    if staff is not None:
+        require(staff, AppealAction.REGISTER, unit)  # the unit routing chose, not just "anywhere"
     # The rule's default executor serves the rule's own unit, not a unit the operator chose instead.
     executor = intake.executor or (rule.default_executor if rule and rule.org_unit_id == unit.pk else None)
     if executor is not None and not may_execute(executor, unit):
@@ -204,7 +231,6 @@ def appeal_register(
     registered_on = next_working_day(timezone.localtime(received_at).date())
 
     appeal = Appeal(
-        number=next_number(registered_on.year),
         tracking_code=new_code(),
         pin_hash=pin_hash(pin),
         appeal_type=intake.appeal_type,
@@ -231,47 +257,72 @@ def appeal_register(
         status=AppealStatus.REGISTERED,
         received_at=received_at,
         registered_on=registered_on,
-        accepted_by=actor if actor is not None and not public else None,
+        accepted_by=staff,
         idempotency_key=idempotency_key or None,
     )
     appeal.set_iin(intake.applicant_iin)
-    refresh_deadline(appeal)
-    try:
-        with transaction.atomic():
-            appeal.save(force_insert=True)
-    except IntegrityError:
-        # The same idempotency key sent twice at once: the other request registered it first.
-        existing = Appeal.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing is None:
-            raise
-        return Registered(appeal=existing, pin="", created=False)
-    AppealEvent.objects.create(
-        appeal=appeal,
-        kind="registered",
-        to_status=AppealStatus.REGISTERED,
-        actor=actor if actor is not None and not public else None,
-        at=now,
-        data={"channel": appeal.channel, "unit": unit.pk, "rule": rule.pk if rule else None},
-        is_public=True,
+    refresh_deadline(appeal, policy=reference().policy(appeal.appeal_type))
+    # From taking a number to the commit every other registration waits for the year's counter.
+    # Where the database gives the appeal's id beforehand (PostgreSQL), the rows that need only the
+    # id are written before (foreign keys are checked at the commit); under the lock then go only
+    # the appeal and what shows its number (the audit events).
+    write_history = partial(
+        _write_history, appeal, at=now, staff=staff, rule=rule, executor=executor, booking=intake.booking
     )
-    if executor is not None:
-        AppealEvent.objects.create(appeal=appeal, kind="assigned", actor=None, at=now, data={"executor": executor.pk})
-    if intake.booking is not None:
-        # The booking list then shows "appeal registered" instead of offering to register again.
-        Booking.objects.filter(pk=intake.booking.pk, appeal__isnull=True).update(appeal=appeal)
+    early = _reserve_id(appeal)
+    if early:
+        write_history()
+    appeal.number = next_number(registered_on.year)
+    appeal.save(force_insert=True)
+    if not early:
+        write_history()
     for upload in intake.attachments:
-        attachment_add(appeal=appeal, upload=upload, actor=actor if not public else None)
+        attachment_add(appeal=appeal, upload=upload, actor=staff)
     audit.record(
-        actor=actor if not public else None,
+        actor=staff,
         verb="appeal.registered",
         target=appeal,
         data={"channel": appeal.channel, "type": appeal.appeal_type, "anonymous": appeal.is_anonymous},
     )
-    from amanat.appeals.notifications import on_registered
-
-    appeal_id = appeal.pk
-    transaction.on_commit(lambda: on_registered(appeal_id), robust=True)
     return Registered(appeal=appeal, pin=pin)
+
+
+def _reserve_id(appeal: Appeal) -> bool:
+    """Give the new appeal its id from PostgreSQL's sequence; False elsewhere (SQLite lets one
+    writer in at a time anyway: there is no lock to shorten)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Appeal._meta.db_table])
+        appeal.pk = cursor.fetchone()[0]
+    return True
+
+
+def _write_history(
+    appeal: Appeal, *, at: dt.datetime, staff: Any, rule: RoutingRule | None, executor: Any, booking: Any
+) -> None:
+    """The rows of a registration that need the appeal's id but not its number: its events, the
+    link from the booking it came with, its queued notices."""
+    events = [
+        AppealEvent(
+            appeal=appeal,
+            kind="registered",
+            to_status=AppealStatus.REGISTERED,
+            actor=staff,
+            at=at,
+            data={"channel": appeal.channel, "unit": appeal.org_unit_id, "rule": rule.pk if rule else None},
+            is_public=True,
+        )
+    ]
+    if executor is not None:
+        events.append(AppealEvent(appeal=appeal, kind="assigned", actor=None, at=at, data={"executor": executor.pk}))
+    AppealEvent.objects.bulk_create(events)
+    if booking is not None:
+        # The booking list then shows "appeal registered" instead of offering to register again.
+        Booking.objects.filter(pk=booking.pk, appeal__isnull=True).update(appeal=appeal)
+    from amanat.appeals.notifications import queue_registered
+
+    queue_registered(appeal.pk)
 
 
 ALLOWED_TYPES = {

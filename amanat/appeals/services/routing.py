@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from amanat.appeals.choices import AppealType
 from amanat.appeals.models import Appeal, Category, DeadlinePolicy, RoutingRule
 from amanat.appeals.permissions import AppealAction
+from amanat.appeals.services.reference import forget_reference
 from amanat.audit.services import diff, record, register_verbs, snapshot
 from amanat.core.permissions import has_action, require
 
@@ -173,6 +174,7 @@ def category_deactivate(*, actor: Any, category: Category) -> int:
     _require_shared(actor)
     category = Category.objects.select_for_update().get(pk=category.pk)
     changed = Category.objects.filter(_subtree(category), is_active=True).update(is_active=False)
+    forget_reference()  # an update sends no signal: intake's copies must stop offering them now
     if changed:
         record(
             actor=actor,
