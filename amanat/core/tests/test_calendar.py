@@ -225,3 +225,26 @@ def test_working_days_between_is_the_inverse_of_add_working_days(start: dt.date,
     if days > 0:
         assert is_working_day(end)
         assert end > start
+
+
+def _day_by_day(a: dt.date, b: dt.date) -> int:
+    count, day = 0, a
+    while day < b:
+        day += dt.timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    a=st.dates(min_value=D(2019, 1, 1), max_value=D(2027, 12, 31)),
+    b=st.dates(min_value=D(2019, 1, 1), max_value=D(2027, 12, 31)),
+)
+def test_working_days_between_years_apart_counts_like_walking_day_by_day(a: dt.date, b: dt.date) -> None:
+    # Long-overdue appeals ask for spans of years; overrides in several years must all count.
+    if not CalendarOverride.objects.exists():
+        add_override(D(2021, 1, 8), CalendarOverride.Kind.DAY_OFF)
+        add_override(D(2024, 3, 9), CalendarOverride.Kind.WORKING_DAY)
+        add_override(D(2026, 5, 26), CalendarOverride.Kind.DAY_OFF)
+    expected = _day_by_day(a, b) if a <= b else -_day_by_day(b, a)
+    assert working_days_between(a, b) == expected
