@@ -108,6 +108,13 @@ SQLITE_PATH = Path(os.environ.get("AMANAT_SQLITE_PATH", VAR_DIR / "amanat.sqlite
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Planner settings for a database that sits in memory or on SSD (PostgreSQL's defaults assume
+        # spinning disks and made counting a common search word choose a sequential scan), and no
+        # JIT compilation for short queries. Empty AMANAT_PG_OPTIONS behind a pooler that refuses them.
+        pg_options = os.environ.get("AMANAT_PG_OPTIONS", "-c random_page_cost=1.1 -c jit=off")
+        if pg_options:
+            DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 else:
     # A fresh checkout has no var/ yet: SQLite cannot create its file in a missing folder.
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +122,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Kept open between requests: a new connection starts with an empty page cache and
+            # reads every index page again (a count over a million appeals: 15 ms warm, 180 ms cold).
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers work while one writer commits; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write inside a transaction.
@@ -122,7 +133,9 @@ else:
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000;"
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; "
+                    # Pages read through the OS cache shared by all connections, without copying.
+                    "PRAGMA mmap_size=268435456;"
                 ),
             },
             "TEST": {"NAME": os.environ.get("AMANAT_TEST_SQLITE_PATH") or None},

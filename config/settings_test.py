@@ -11,7 +11,8 @@ from config.settings import DATABASES
 # (and only here). The append-only tests lock it again explicitly.
 AUDIT_UNLOCKED_FOR_TESTS = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c amanat.audit_unlocked=on"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c amanat.audit_unlocked=on".strip()
 
 # Tests read English source strings unless they ask for another language; the default
 # language of the platform (Kazakh) is tested explicitly where it matters.

@@ -53,6 +53,9 @@ class AppealStatus(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({AppealStatus.REGISTERED, AppealStatus.IN_WORK, AppealStatus.FORWARDED, AppealStatus.PAUSED})
+# The same, in the fixed order of the partial indexes' conditions (models.Appeal.Meta): SQLite uses
+# a partial index only for a query that repeats its condition exactly, order of the list included.
+OPEN_LIST = ["registered", "in_work", "forwarded", "paused"]
 FINAL_STATUSES = frozenset({AppealStatus.CLOSED, AppealStatus.DISMISSED, AppealStatus.WITHDRAWN, AppealStatus.MERGED})
 
 

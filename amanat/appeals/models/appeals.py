@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amanat.appeals.choices import (
+    OPEN_LIST,
     OPEN_STATUSES,
     AlertKind,
     AnswerChannel,
@@ -60,11 +61,26 @@ class Appeal(models.Model):
     language = models.CharField(_("language of the appeal"), max_length=2, choices=Language.choices, default="ru")
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
+    # No single-column indexes on the foreign keys the Meta indexes begin with (category, territory,
+    # org_unit, executor) nor on status: those serve the same lookups, and every index is written on
+    # each registration (migration 0006 explains the plans it spoilt).
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        db_index=False,
     )
     territory = models.ForeignKey(
-        Territory, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Territory,
+        verbose_name=_("place"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     is_collective = models.BooleanField(_("collective"), default=False)
@@ -89,7 +105,7 @@ class Appeal(models.Model):
 
     # Routing and work.
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="appeals"
+        OrgUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="appeals", db_index=False
     )
     executor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,6 +114,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="appeals_to_execute",
+        db_index=False,
     )
     state_body = models.ForeignKey(
         StateBody, verbose_name=_("state body"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -109,9 +126,7 @@ class Appeal(models.Model):
     hearing_held = models.BooleanField(_("the applicant was heard"), default=False)
     dismissal_ground = models.CharField(_("ground"), max_length=16, choices=DismissalGround.choices, blank=True)
 
-    status = models.CharField(
-        _("status"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.REGISTERED, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.REGISTERED)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     registered_on = models.DateField(_("registered on"))
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -167,10 +182,16 @@ class Appeal(models.Model):
             # instead of walking a million answered ones newest first.
             models.Index(
                 fields=["org_unit", "deadline"],
-                condition=Q(status__in=["registered", "in_work", "forwarded", "paused"]),
+                condition=Q(status__in=OPEN_LIST),
                 name="appeal_open_deadline_idx",
             ),
             models.Index(fields=["org_unit", "category", "-received_at"], name="appeal_unit_category_idx"),
+            # "Overdue" and "due soon" lists, most urgent first, across units.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(status__in=OPEN_LIST),
+                name="appeal_open_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(signatories__gte=1), name="appeal_signatories_positive"),

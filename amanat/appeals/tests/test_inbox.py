@@ -395,3 +395,67 @@ def test_deputy_loses_an_ended_grant_but_keeps_assigned_appeals(client, data, st
     grant.save()
     listed = numbers_in(client.get(INBOX))
     assert data.inder.number not in listed and data.inder_for_makat_deputy.number in listed
+
+
+# --- paging without counting, and the count asked for separately -------------------------------
+
+
+def test_pages_come_without_a_count_and_the_count_comes_on_request(client, appeal_factory, staff, tree):
+    for _ in range(53):
+        appeal_factory(text="Обращение для листания.")
+    appeal_factory(org_unit=tree.inder, text="Чужой район.")
+    client.force_login(staff.makat_operator)
+
+    first = client.get(INBOX)
+    html = first.content.decode()
+    assert len(first.context["appeals"]) == 50
+    assert "1–50" in html and "page=2" in html  # a next page, known from the 51st row
+    assert 'hx-get="/manage/appeals/?count=1"' in html and 'hx-trigger="load"' in html
+
+    second = client.get(INBOX, {"page": 2})
+    assert len(second.context["appeals"]) == 3
+    assert "51–53" in second.content.decode() and "page=3" not in second.content.decode()
+
+    count = client.get(INBOX, {"count": "1"}, headers={"HX-Request": "true"}).content.decode()
+    assert "53 found" in count  # Makat's appeals only, not Inder's
+    assert "<table" not in count and "<html" not in count
+
+
+def test_count_follows_the_filters(client, data, staff):
+    client.force_login(staff.makat_operator)
+    page = client.get(INBOX, {"status": "answered"}).content.decode()
+    assert 'hx-get="/manage/appeals/?status=answered&amp;count=1"' in page
+    assert "1 found" in client.get(INBOX, {"status": "answered", "count": "1"}).content.decode()
+
+
+def test_a_big_count_is_capped(client, appeal_factory, staff, monkeypatch):
+    from amanat.appeals.views.inbox import AppealPaginator
+
+    monkeypatch.setattr(AppealPaginator, "cap", 3)
+    for _ in range(5):
+        appeal_factory(text="Много обращений.")
+    client.force_login(staff.makat_operator)
+    assert "More than 3 found" in client.get(INBOX, {"count": "1"}).content.decode()
+
+
+def test_a_page_past_the_end_shows_the_last_one(client, appeal_factory, staff):
+    for _ in range(52):
+        appeal_factory(text="Обращение.")
+    client.force_login(staff.makat_operator)
+    for asked in ("9", "2"):
+        response = client.get(INBOX, {"page": asked})
+        assert response.context["page_obj"].number == 2 and len(response.context["appeals"]) == 2
+    assert client.get(INBOX, {"page": "nonsense"}).context["page_obj"].number == 1
+
+
+def test_deadline_filters_list_the_most_urgent_first(client, appeal_factory, staff):
+    now = timezone.now()
+    older = appeal_factory(received_at=now - dt.timedelta(days=90), text="Давно просрочено.")
+    newer = appeal_factory(received_at=now - dt.timedelta(days=50), text="Недавно просрочено.")
+    fresh = appeal_factory(text="Срок не вышел.")
+    client.force_login(staff.makat_operator)
+
+    listed = [a.number for a in client.get(INBOX, {"deadline": "overdue"}).context["appeals"]]
+    assert listed == [older.number, newer.number] and fresh.number not in listed
+    chosen = [a.number for a in client.get(INBOX, {"deadline": "overdue", "ordering": "-received"}).context["appeals"]]
+    assert chosen == [newer.number, older.number]  # a chosen sort still wins

@@ -9,20 +9,24 @@ rows with their joins; days left come from the stored deadline (no events are re
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -60,10 +64,37 @@ STATUS_CSS = {
 }
 
 
+class AppealPage(Page):
+    """A page that knows whether another follows from the one extra row it read, not from a count."""
+
+    def __init__(self, object_list: list[Appeal], number: int, paginator: AppealPaginator, has_next: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self._has_next = has_next
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
+
+
 class AppealPaginator(CappedPaginator):
-    """Counts without ORDER BY (capped), reads a page's ids from the indexes first and then only
-    those rows with their joins: reading whole appeals (texts included) while filtering a million
-    would fetch every row that the filter looks at."""
+    """Pages without counting: a page reads its ids (one more, to know whether a next page exists)
+    from the indexes, then only those rows with their joins — reading whole appeals (texts
+    included) while filtering a million would fetch every row the filter looks at.
+
+    Counting the matches (up to INBOX_COUNT_CAP) can take longer than the page itself when a
+    filter keeps few rows of a big unit, so the list asks for the count separately (`?count=1`,
+    loaded by htmx once the rows are shown)."""
 
     cap = INBOX_COUNT_CAP
 
@@ -75,13 +106,27 @@ class AppealPaginator(CappedPaginator):
     def capped(self) -> bool:
         return self.count > self.cap
 
-    def page(self, number: Any) -> Any:
-        page = super().page(number)
-        ids = list(page.object_list.values_list("pk", flat=True))
+    def get_page(self, number: Any) -> AppealPage:
+        try:
+            wanted = max(int(number), 1)
+        except (TypeError, ValueError):
+            wanted = 1
+        page = self.page(wanted)
+        if not page.object_list and wanted > 1:
+            # Past the end (an old link): the last page. Counting up to this page is bounded.
+            before = self.object_list.order_by()[: (wanted - 1) * self.per_page].count()
+            page = self.page(max(math.ceil(before / self.per_page), 1))
+        return page
+
+    def page(self, number: Any) -> AppealPage:
+        number = max(int(number), 1)
+        start = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[start : start + self.per_page + 1])
+        has_next = len(ids) > self.per_page
+        ids = ids[: self.per_page]
         rows = Appeal.objects.filter(pk__in=ids).select_related(*ROW_RELATED)
         by_id = {row.pk: row for row in rows}
-        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
-        return page
+        return AppealPage([by_id[pk] for pk in ids if pk in by_id], number, self, has_next)
 
 
 def _applicant(user: Any, field: str) -> Any:
@@ -176,6 +221,13 @@ class AppealListView(ScopedListView):
     def scoped(self) -> QuerySet[Appeal]:
         return appeals_for(self.request.user, self.action)
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("count") == "1":
+            # The "N found" line, asked for by the page after its rows are shown.
+            paginator = self.get_paginator(self.get_queryset(), self.paginate_by)
+            return TemplateResponse(request, "appeals/inbox/_count.html", {"paginator": paginator})
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self) -> QuerySet[Appeal]:
         queryset = self.scoped().select_related(*ROW_RELATED)
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
@@ -195,7 +247,25 @@ class AppealListView(ScopedListView):
         # Labels once per distinct value, not per row: a page of 50 rows stays cheap to render.
         status_labels = {value: str(label) for value, label in AppealStatus.choices}
         type_labels = {value: str(label) for value, label in AppealType.choices}
+        # Every cell's text is made here, once per distinct value where it repeats: a page of 50
+        # rows then costs the template little more than printing strings.
+        names: dict[Any, str] = {}
+
+        def name_of(obj: Any) -> str:
+            if obj is None:
+                return "—"
+            key = (type(obj), obj.pk)
+            if key not in names:
+                names[key] = str(getattr(obj, "name", None) or obj)
+            return names[key]
+
         for appeal in context["object_list"]:
+            appeal.detail_url = reverse("appeals:detail", args=[appeal.pk])
+            appeal.received_label = timezone.localtime(appeal.received_at).strftime("%d.%m.%Y %H:%M")
+            appeal.deadline_text = appeal.deadline.strftime("%d.%m.%Y") if appeal.deadline else ""
+            appeal.category_label = name_of(appeal.category)
+            appeal.unit_label = name_of(appeal.org_unit)
+            appeal.executor_label = name_of(appeal.executor)
             appeal.status_css = STATUS_CSS.get(appeal.status, "text-bg-secondary")
             appeal.status_label = status_labels.get(appeal.status, appeal.status)
             appeal.type_label = type_labels.get(appeal.appeal_type, appeal.appeal_type)
@@ -205,7 +275,7 @@ class AppealListView(ScopedListView):
                 appeal.days_left = clock.days_left(appeal.deadline)
                 appeal.deadline_css = clock.css(appeal.days_left)
                 appeal.deadline_label = clock.label(appeal.days_left)
-            appeal.summary = appeal.subject or _first_words(appeal.text, 12)
+            appeal.summary = Truncator(appeal.subject or _first_words(appeal.text, 12)).chars(120)
         can_assign = self.bulk_assign and has_action(user, AppealAction.ASSIGN)
         form = self.filterset.form
         main = [form[name] for name in MAIN_FILTERS if name in form.fields]

@@ -11,6 +11,7 @@ and the user holds the action somewhere; a section with no visible item renders 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from amanat.core.permissions import all_actions, has_action
+from amanat.core.permissions import all_actions, grants_for, has_action
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -148,6 +149,19 @@ def do_nav_section(parser: Parser, token: Token) -> NavSectionNode:
 def url_if_exists(url_name: str, *args: Any) -> str:
     """`{% url_if_exists "appeals:new" as url %}{% if url %}…{% endif %}`: links to modules that may be absent."""
     return url_or_none(url_name, *args) or ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_key(context: template.Context) -> str:
+    """What the sidebar's links depend on besides the page and the language: the actions the user
+    holds anywhere and whether they are staff. A fragment cache keyed on it is redrawn as soon as
+    a grant adds or takes away an action."""
+    user = _user(context)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    grants = grants_for(user)
+    held = "*" if grants.everywhere else ",".join(sorted(a for a, paths in grants.paths_by_action.items() if paths))
+    return hashlib.sha256(f"{user.is_staff}|{held}".encode()).hexdigest()[:16]
 
 
 @register.simple_tag(takes_context=True)

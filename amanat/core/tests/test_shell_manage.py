@@ -15,6 +15,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import include, path, reverse
 
+from amanat.accounts.models import RoleGrant
 from amanat.org.choices import MaslikhatLevel, MemberStatus, StateBodyKind
 from amanat.org.models import Deputy, Maslikhat, StateBody
 from amanat.org.tests.factories import MemberFactory, PersonFactory
@@ -369,3 +370,21 @@ def test_nav_section_disappears_when_it_has_no_visible_item(
     assert _render(source, make_user("deputy", tree.makat)) == ""
     shown = _render(source, make_user("primary_secretary", tree.makat_p1))
     assert 'class="nav-section-title">People<' in shown
+
+
+@pytest.mark.urls(STUB_URLS)
+def test_cached_nav_follows_a_new_grant_and_the_language(
+    client: Any, make_user: Callable[..., Any], roles: Any, tree: SimpleNamespace
+) -> None:
+    deputy = make_user("deputy", tree.makat)
+    client.force_login(deputy)
+    home = reverse("core:manage-home")
+    assert "/manage/org/members/" not in _nav_links(client.get(home).content.decode())
+
+    RoleGrant.objects.create(user=deputy, role=roles["primary_secretary"], org_unit=tree.makat_p1)
+
+    assert "/manage/org/members/" in _nav_links(client.get(home).content.decode())
+    deputy.language = "kk"
+    deputy.save(update_fields=["language"])
+    sidebar = client.get(home).content.decode().split('class="sidebar-nav"')[1].split("</nav>")[0]
+    assert "Партия мүшелері" in sidebar and ">Members<" not in sidebar

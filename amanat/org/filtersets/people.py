@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from amanat.core.permissions import in_subtree
+from amanat.core.widgets import quick_selects
 from amanat.org.choices import MemberStatus, PositionKind
 from amanat.org.forms.people import style_form
 from amanat.org.models import Member, OrgUnit, Person, Position
@@ -54,7 +55,7 @@ class StyledFilterSet(filters.FilterSet):
     def form(self) -> Any:
         form = super().form
         if not getattr(form, "_styled", False):
-            style_form(form)
+            style_form(quick_selects(form))
             form._styled = True
         return form
 
