@@ -28,8 +28,10 @@ DUE_DAYS_DEFAULT = 3
 # The open statuses written into the SQL as constants, exactly as in the partial indexes'
 # conditions (models.Appeal.Meta): SQLite uses a partial index only for a query that repeats its
 # condition literally — not with bound parameters, which is how Q(status__in=…) sends them.
+# The column is not qualified: inside a subquery Django renames the appeals table (U0), and a name
+# of a joined table's own "status" column would be refused as ambiguous rather than read wrongly.
 OPEN_CONDITION = RawSQL(  # noqa: S611 - constants of ours, no input
-    '"appeals_appeal"."status" IN ({})'.format(", ".join(f"'{status}'" for status in OPEN_LIST)),
+    '"status" IN ({})'.format(", ".join(f"'{status}'" for status in OPEN_LIST)),
     [],
     output_field=BooleanField(),
 )

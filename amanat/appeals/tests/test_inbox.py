@@ -459,3 +459,17 @@ def test_deadline_filters_list_the_most_urgent_first(client, appeal_factory, sta
     assert listed == [older.number, newer.number] and fresh.number not in listed
     chosen = [a.number for a in client.get(INBOX, {"deadline": "overdue", "ordering": "-received"}).context["appeals"]]
     assert chosen == [newer.number, older.number]  # a chosen sort still wins
+
+
+def test_the_overdue_filter_works_inside_a_subquery(appeal_factory, staff, rf):
+    """The filter's literal status condition keeps working when Django renames the table (U0)."""
+    from amanat.appeals.filtersets import AppealFilterSet
+    from amanat.appeals.models import Appeal
+
+    late = appeal_factory(received_at=timezone.now() - dt.timedelta(days=90), text="Просрочено.")
+    appeal_factory(text="В срок.")
+    request = rf.get(INBOX)
+    request.user = staff.makat_operator
+    overdue = AppealFilterSet({"deadline": "overdue"}, queryset=Appeal.objects.all(), request=request).qs
+    outer = Appeal.objects.filter(status="registered", pk__in=overdue.values("pk"))
+    assert list(outer.values_list("number", flat=True)) == [late.number]
