@@ -7,7 +7,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from amanat.accounts.models import ApiToken
 from amanat.appeals.choices import AppealType, Channel
 from amanat.appeals.models import Appeal, Category
 from amanat.appeals.services.intake import Intake, appeal_register
@@ -59,3 +61,19 @@ def make_appeal(
         **fields,
     )
     return appeal_register(actor=actor, intake=intake).appeal
+
+
+APPEALS_API = "/api/v1/appeals/"
+
+
+def login(api: APIClient, user: Any) -> APIClient:
+    """The API client with a fresh bearer token of user."""
+    _token, raw = ApiToken.issue(user=user, name="tests")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return api
+
+
+def post_intake(api: APIClient, body: dict[str, Any], key: str | None = None) -> Any:
+    """POST an appeal to the API, with an Idempotency-Key when given."""
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+    return api.post(APPEALS_API, body, format="json", **headers)

@@ -17,6 +17,7 @@ from amanat.appeals.choices import AppealStatus, Language
 from amanat.appeals.models import Appeal, AppealLink, Category, RoutingRule
 from amanat.appeals.services.intake import Intake, appeal_register
 from amanat.appeals.services.transitions import appeal_transition
+from amanat.appeals.tests.factories import login, post_intake
 from amanat.appeals.workflow import Transition
 from amanat.org.tests.factories import valid_iin
 from conftest import scope_matrix
@@ -32,12 +33,6 @@ def api() -> APIClient:
     return APIClient()
 
 
-def login(api: APIClient, user: Any) -> APIClient:
-    _token, raw = ApiToken.issue(user=user, name="tests")
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return api
-
-
 def intake_body(**overrides: Any) -> dict[str, Any]:
     body = {
         "appeal_type": "statement",
@@ -49,11 +44,6 @@ def intake_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
-
-
-def post_intake(api: APIClient, body: dict[str, Any], key: str | None = None) -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    return api.post(APPEALS, body, format="json", **headers)
 
 
 # --- intake --------------------------------------------------------------------------------

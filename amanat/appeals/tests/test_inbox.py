@@ -473,3 +473,11 @@ def test_the_overdue_filter_works_inside_a_subquery(appeal_factory, staff, rf):
     overdue = AppealFilterSet({"deadline": "overdue"}, queryset=Appeal.objects.all(), request=request).qs
     outer = Appeal.objects.filter(status="registered", pk__in=overdue.values("pk"))
     assert list(outer.values_list("number", flat=True)) == [late.number]
+
+
+def test_count_with_bad_filter_values_still_answers(client, data, staff):
+    client.force_login(staff.makat_operator)
+    for params in ({"status": "nonsense"}, {"unit": "999999"}, {"received_from": "yesterday"}, {"page": "x"}):
+        response = client.get(INBOX, {**params, "count": "1"})
+        assert response.status_code == 200, params
+        assert "found" in response.content.decode(), params

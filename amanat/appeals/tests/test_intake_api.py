@@ -20,18 +20,12 @@ from amanat.appeals.api.serializers import RegisteredSerializer
 from amanat.appeals.models import Appeal, AppealEvent, Category, RoutingRule
 from amanat.appeals.services import intake, reference
 from amanat.appeals.services.routing import category_deactivate
+from amanat.appeals.tests.factories import login, post_intake
 from amanat.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 APPEALS = "/api/v1/appeals/"
-
-
-def client_for(user: Any) -> APIClient:
-    _token, raw = ApiToken.issue(user=user, name="tests")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -46,11 +40,6 @@ def body(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def post(client: APIClient, data: dict[str, Any], key: str | None = None) -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    return client.post(APPEALS, data, format="json", **headers)
-
-
 def sequence(number: str) -> int:
     return int(number.rsplit("-", 1)[1])
 
@@ -60,12 +49,12 @@ def sequence(number: str) -> int:
 
 def test_a_registration_costs_a_fixed_number_of_queries(tree, staff, cats):
     RoutingRule.objects.create(category=cats.heating, territory=tree.makat_t, org_unit=tree.makat)
-    client = client_for(staff.makat_operator)
+    client = login(APIClient(), staff.makat_operator)
     routed = body(category=cats.heating.pk, territory=tree.makat_t.pk)
-    assert post(client, routed, key="warm-up").status_code == 201  # fills this process's copy
+    assert post_intake(client, routed, key="warm-up").status_code == 201  # fills this process's copy
 
     with CaptureQueriesContext(connection) as queries:
-        response = post(client, routed, key="measured")
+        response = post_intake(client, routed, key="measured")
     assert response.status_code == 201, response.content
     # (Savepoints left out: the test runs in a transaction, the service in a savepoint of it.)
     done = [statement(q["sql"]) for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
@@ -87,8 +76,8 @@ def statement(sql: str) -> str:
 
 
 def test_the_answer_is_what_the_database_holds(tree, staff, cats):
-    client = client_for(staff.makat_operator)
-    response = post(client, body(org_unit=tree.makat.pk, category=cats.heating.pk), key="k")
+    client = login(APIClient(), staff.makat_operator)
+    response = post_intake(client, body(org_unit=tree.makat.pk, category=cats.heating.pk), key="k")
     assert response.status_code == 201
     stored = Appeal.objects.select_related("org_unit").get(pk=response.json()["id"])
     expected = RegisteredSerializer(stored, context={"pin": response.json()["pin"]}).data
@@ -101,10 +90,10 @@ def test_the_answer_is_what_the_database_holds(tree, staff, cats):
 
 
 def test_a_repeat_uses_up_no_registration_number(tree, staff):
-    client = client_for(staff.makat_operator)
-    first = post(client, body(org_unit=tree.makat.pk), key="bot-1")
-    again = post(client, body(org_unit=tree.makat.pk), key="bot-1")
-    second = post(client, body(org_unit=tree.makat.pk), key="bot-2")
+    client = login(APIClient(), staff.makat_operator)
+    first = post_intake(client, body(org_unit=tree.makat.pk), key="bot-1")
+    again = post_intake(client, body(org_unit=tree.makat.pk), key="bot-1")
+    second = post_intake(client, body(org_unit=tree.makat.pk), key="bot-2")
     assert (first.status_code, again.status_code, second.status_code) == (201, 200, 201)
     assert again.json()["number"] == first.json()["number"]
     assert sequence(second.json()["number"]) == sequence(first.json()["number"]) + 1
@@ -112,26 +101,26 @@ def test_a_repeat_uses_up_no_registration_number(tree, staff):
 
 
 def test_a_repeat_answers_with_the_first_appeal_even_when_its_body_is_refused_now(tree, staff, cats, make_user):
-    client = client_for(staff.makat_operator)
-    first = post(client, body(org_unit=tree.makat.pk, category=cats.water.pk), key="bot-7")
+    client = login(APIClient(), staff.makat_operator)
+    first = post_intake(client, body(org_unit=tree.makat.pk, category=cats.water.pk), key="bot-7")
     assert first.status_code == 201
     category_deactivate(actor=make_user("regional_admin", tree.regional), category=cats.water)
 
-    again = post(client, body(org_unit=tree.makat.pk, category=cats.water.pk), key="bot-7")
+    again = post_intake(client, body(org_unit=tree.makat.pk, category=cats.water.pk), key="bot-7")
     assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"] and again.json()["pin"] is None
     # Without the key the same body is refused: the category is out of use at once.
-    assert post(client, body(org_unit=tree.makat.pk, category=cats.water.pk)).status_code == 400
+    assert post_intake(client, body(org_unit=tree.makat.pk, category=cats.water.pk)).status_code == 400
 
 
 def test_a_repeat_answers_with_the_first_appeal_after_the_caller_lost_the_right(tree, staff):
-    client = client_for(staff.makat_operator)
-    first = post(client, body(org_unit=tree.makat.pk), key="bot-9")
+    client = login(APIClient(), staff.makat_operator)
+    first = post_intake(client, body(org_unit=tree.makat.pk), key="bot-9")
     RoleGrant.objects.filter(user=staff.makat_operator).update(revoked_at=timezone.now())
 
-    again = post(client, body(org_unit=tree.makat.pk), key="bot-9")
+    again = post_intake(client, body(org_unit=tree.makat.pk), key="bot-9")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
-    assert post(client, body(org_unit=tree.makat.pk), key="bot-10").status_code == 403
+    assert post_intake(client, body(org_unit=tree.makat.pk), key="bot-10").status_code == 403
     assert Appeal.objects.count() == 1
 
 
@@ -149,7 +138,7 @@ def test_requests_at_the_same_instant_get_consecutive_numbers_and_repeats_none(t
             client = APIClient()
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
             barrier.wait()
-            answers[i] = post(client, body(org_unit=tree.makat.pk), key=keys[i])
+            answers[i] = post_intake(client, body(org_unit=tree.makat.pk), key=keys[i])
         finally:
             connection.close()  # this thread's own connection
 
@@ -169,46 +158,46 @@ def test_requests_at_the_same_instant_get_consecutive_numbers_and_repeats_none(t
 
 
 def test_a_new_routing_rule_routes_the_next_registration(tree, staff, cats):
-    client = client_for(staff.regional_secretary)
+    client = login(APIClient(), staff.regional_secretary)
     routed = body(category=cats.heating.pk, territory=tree.makat_t.pk)
-    assert Appeal.objects.get(pk=post(client, routed).json()["id"]).org_unit == tree.regional
+    assert Appeal.objects.get(pk=post_intake(client, routed).json()["id"]).org_unit == tree.regional
 
     rule = RoutingRule.objects.create(category=cats.heating, territory=tree.makat_t, org_unit=tree.makat)
-    assert Appeal.objects.get(pk=post(client, routed).json()["id"]).org_unit == tree.makat
+    assert Appeal.objects.get(pk=post_intake(client, routed).json()["id"]).org_unit == tree.makat
 
     rule.org_unit = tree.inder
     rule.save()
-    assert Appeal.objects.get(pk=post(client, routed).json()["id"]).org_unit == tree.inder
+    assert Appeal.objects.get(pk=post_intake(client, routed).json()["id"]).org_unit == tree.inder
     rule.delete()
-    assert Appeal.objects.get(pk=post(client, routed).json()["id"]).org_unit == tree.regional
+    assert Appeal.objects.get(pk=post_intake(client, routed).json()["id"]).org_unit == tree.regional
 
 
 def test_a_new_category_is_accepted_at_once(tree, staff, cats):
-    client = client_for(staff.makat_operator)
-    assert post(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 201
+    client = login(APIClient(), staff.makat_operator)
+    assert post_intake(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 201
     bridges = Category.objects.add_child(cats.roads, {"code": "bridges", "name_kk": "К", "name_ru": "М"})
-    assert post(client, body(org_unit=tree.makat.pk, category=bridges.pk)).status_code == 201
+    assert post_intake(client, body(org_unit=tree.makat.pk, category=bridges.pk)).status_code == 201
 
 
 def test_another_workers_change_is_seen_once_the_shared_token_is_gone(tree, staff, cats):
-    client = client_for(staff.makat_operator)
-    assert post(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 201
+    client = login(APIClient(), staff.makat_operator)
+    assert post_intake(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 201
     # Another process takes the category out of use: this process hears no signal of it.
     Category.objects.filter(pk=cats.roads.pk).update(is_active=False)
-    assert post(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 201  # the copy
+    assert post_intake(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 201  # the copy
     cache.delete(reference.REFERENCE_KEY)  # what that process's save does to the shared cache
-    refused = post(client, body(org_unit=tree.makat.pk, category=cats.roads.pk))
+    refused = post_intake(client, body(org_unit=tree.makat.pk, category=cats.roads.pk))
     assert refused.status_code == 400 and "category" in refused.json()["errors"]
 
 
 def test_a_copy_is_read_again_after_its_time_to_live(tree, staff, cats, monkeypatch):
-    client = client_for(staff.makat_operator)
-    assert post(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 201
+    client = login(APIClient(), staff.makat_operator)
+    assert post_intake(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 201
     Category.objects.filter(pk=cats.roads.pk).update(is_active=False)
     cache.set(reference.REFERENCE_KEY, reference.reference().token)  # a local cache that still has it
     later = time.monotonic() + reference.REFERENCE_TTL + 1
     monkeypatch.setattr(time, "monotonic", lambda: later)
-    assert post(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 400
+    assert post_intake(client, body(org_unit=tree.makat.pk, category=cats.roads.pk)).status_code == 400
 
 
 # --- notices -------------------------------------------------------------------------------
@@ -224,9 +213,9 @@ def queued_registrations() -> list[int]:
 
 
 def test_with_the_database_queue_the_notices_are_queued_in_the_registrations_transaction(tree, staff):
-    client = client_for(staff.makat_operator)
+    client = login(APIClient(), staff.makat_operator)
     with override_settings(TASKS=DATABASE_QUEUE):
-        response = post(client, body(org_unit=tree.makat.pk), key="n-1")
+        response = post_intake(client, body(org_unit=tree.makat.pk), key="n-1")
         assert response.status_code == 201
         assert queued_registrations() == [response.json()["id"]]
 
@@ -243,8 +232,8 @@ def test_with_the_database_queue_the_notices_are_queued_in_the_registrations_tra
 
 
 def test_with_another_queue_the_notices_are_queued_after_the_commit(tree, staff, django_capture_on_commit_callbacks):
-    client = client_for(staff.makat_operator)
+    client = login(APIClient(), staff.makat_operator)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert post(client, body(org_unit=tree.makat.pk), key="n-2").status_code == 201
+        assert post_intake(client, body(org_unit=tree.makat.pk), key="n-2").status_code == 201
     assert len(callbacks) == 1
     assert not queued_registrations()

@@ -24,7 +24,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -39,7 +38,7 @@ from amanat.appeals.selectors import appeals_for
 from amanat.appeals.services.transitions import appeal_assign
 from amanat.core.calendar import working_days_between
 from amanat.core.exports import Column
-from amanat.core.lists import COUNT_CAP, CappedPaginator, ScopedListView
+from amanat.core.lists import COUNT_CAP, CappedPaginator, ScopedListView, rows_in_order
 from amanat.core.permissions import grants_for, has_action, need
 
 ROW_RELATED = ("org_unit", "category", "executor")
@@ -89,22 +88,13 @@ class AppealPage(Page):
 
 class AppealPaginator(CappedPaginator):
     """Pages without counting: a page reads its ids (one more, to know whether a next page exists)
-    from the indexes, then only those rows with their joins — reading whole appeals (texts
-    included) while filtering a million would fetch every row the filter looks at.
+    from the indexes, then only those rows with their joins (`rows_in_order`).
 
     Counting the matches (up to INBOX_COUNT_CAP) can take longer than the page itself when a
     filter keeps few rows of a big unit, so the list asks for the count separately (`?count=1`,
     loaded by htmx once the rows are shown)."""
 
     cap = INBOX_COUNT_CAP
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
 
     def get_page(self, number: Any) -> AppealPage:
         try:
@@ -123,10 +113,7 @@ class AppealPaginator(CappedPaginator):
         start = (number - 1) * self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[start : start + self.per_page + 1])
         has_next = len(ids) > self.per_page
-        ids = ids[: self.per_page]
-        rows = Appeal.objects.filter(pk__in=ids).select_related(*ROW_RELATED)
-        by_id = {row.pk: row for row in rows}
-        return AppealPage([by_id[pk] for pk in ids if pk in by_id], number, self, has_next)
+        return AppealPage(rows_in_order(Appeal, ids[: self.per_page], ROW_RELATED), number, self, has_next)
 
 
 def _applicant(user: Any, field: str) -> Any:
@@ -225,7 +212,7 @@ class AppealListView(ScopedListView):
         if request.GET.get("count") == "1":
             # The "N found" line, asked for by the page after its rows are shown.
             paginator = self.get_paginator(self.get_queryset(), self.paginate_by)
-            return TemplateResponse(request, "appeals/inbox/_count.html", {"paginator": paginator})
+            return TemplateResponse(request, "core/_found.html", {"paginator": paginator})
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Appeal]:

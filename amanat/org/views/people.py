@@ -15,14 +15,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amanat.core.exports import Column
-from amanat.core.lists import COUNT_CAP, CappedPaginator, ScopedListView
+from amanat.core.lists import CappedPaginator, ScopedListView, rows_in_order
 from amanat.core.permissions import has_action, need, require
 from amanat.org.choices import MemberStatus
 from amanat.org.filtersets.people import MemberFilterSet, PersonFilterSet
@@ -67,16 +66,10 @@ class IndexPaginator(CappedPaginator):
 
     select: tuple[str, ...] = ()
 
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
-
     def page(self, number: Any) -> Any:
         page = super().page(number)
         ids = list(page.object_list.values_list("pk", flat=True))
-        rows = self.object_list.model._default_manager.filter(pk__in=ids).select_related(*self.select)
-        by_id = {row.pk: row for row in rows}
-        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        page.object_list = rows_in_order(self.object_list.model, ids, self.select)
         return page
 
 
