@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "amanat.org",
     "amanat.notifications",
     "amanat.appeals",
+    "amanat.programme",
     "amanat.api",
     "amanat.demo",
 ]
@@ -273,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         "OrgUnitKindEnum": "amanat.org.choices.OrgUnitKind",
         "StateBodyKindEnum": "amanat.org.choices.StateBodyKind",
         "TerritoryKindEnum": "amanat.org.choices.TerritoryKind",
+        "ProgrammeItemStatusEnum": "amanat.programme.choices.ItemStatus",
+        "ProgrammeItemKindEnum": "amanat.programme.choices.ItemKind",
     },
 }
 
@@ -306,3 +309,23 @@ APPEAL_ATTACHMENTS_MAX = int(os.environ.get("AMANAT_APPEAL_ATTACHMENTS_MAX", "5"
 APPEAL_PUBLIC_PER_HOUR = int(os.environ.get("AMANAT_APPEAL_PUBLIC_PER_HOUR", "10"))
 # Tracking page: wrong PINs tolerated per code and per address before answers slow down / stop.
 APPEAL_PIN_ATTEMPTS = int(os.environ.get("AMANAT_APPEAL_PIN_ATTEMPTS", "5"))
+
+# --- Election programme control ---------------------------------------------------------------
+# The thresholds of the status rules (amanat/programme/services/progress.py explains each).
+# Verified progress behind the share of time elapsed by more than this: "at risk".
+PROGRAMME_AT_RISK_GAP = float(os.environ.get("AMANAT_PROGRAMME_AT_RISK_GAP", "0.15"))
+# Past its planned end and still not done after this many days: "not done" (before: "overdue").
+PROGRAMME_NOT_DONE_AFTER_DAYS = int(os.environ.get("AMANAT_PROGRAMME_NOT_DONE_AFTER_DAYS", "365"))
+# No report for this many ended quarters in a row: "at risk".
+PROGRAMME_REPORTS_MISSED_QUARTERS = int(os.environ.get("AMANAT_PROGRAMME_REPORTS_MISSED_QUARTERS", "2"))
+# The share of a partly confirmed report's gain that counts as verified.
+PROGRAMME_PARTLY_COUNTS = float(os.environ.get("AMANAT_PROGRAMME_PARTLY_COUNTS", "0.5"))
+# A quarter's report is due this many working days after the quarter ends (later: marked late),
+# and can be given or corrected until this many working days after it ends (then it is closed).
+PROGRAMME_REPORT_DUE_DAYS = int(os.environ.get("AMANAT_PROGRAMME_REPORT_DUE_DAYS", "10"))
+PROGRAMME_REPORT_OPEN_DAYS = int(os.environ.get("AMANAT_PROGRAMME_REPORT_OPEN_DAYS", "60"))
+# An actual value more than this many times the larger of baseline and target is refused as absurd.
+PROGRAMME_ABSURD_FACTOR = int(os.environ.get("AMANAT_PROGRAMME_ABSURD_FACTOR", "100"))
+# Party control's recommendations: the visit's members are reminded this many working days before the deadline.
+PROGRAMME_RECOMMENDATION_REMIND_DAYS = int(os.environ.get("AMANAT_PROGRAMME_RECOMMENDATION_REMIND_DAYS", "3"))
+PROGRAMME_EVIDENCE_MAX_BYTES = int(os.environ.get("AMANAT_PROGRAMME_EVIDENCE_MAX_MB", "10")) * 2**20

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("amanat.accounts.urls")),
     path("manage/org/", include("amanat.org.urls")),
     path("", include("amanat.appeals.urls")),
+    path("", include("amanat.programme.urls")),
     path("manage/notifications/", include("amanat.notifications.urls")),
     path("manage/audit/", include("amanat.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

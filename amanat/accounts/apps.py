@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+        from amanat.accounts.api.authentication import connect_signals
         from amanat.accounts.choices import AccountsVerb
         from amanat.accounts.permissions import AccountsAction
         from amanat.accounts.services import sync_builtin_roles
@@ -31,3 +32,4 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(sync_builtin_roles, sender=self)
         user_logged_in.connect(on_logged_in, dispatch_uid="amanat.accounts.logged_in")
         user_logged_out.connect(on_logged_out, dispatch_uid="amanat.accounts.logged_out")
+        connect_signals()

@@ -248,7 +248,7 @@ class LoginFailure(models.Model):
         return f"{self.login} {self.at:%Y-%m-%d %H:%M}"
 
 
-def _hash_token(raw: str) -> str:
+def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -287,12 +287,12 @@ class ApiToken(TimeStampedModel):
     def issue(cls, *, user: User, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
         raw = "amt_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, prefix=raw[:12], key_hash=_hash_token(raw), expires_at=expires_at
+            user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw), expires_at=expires_at
         )
         return token, raw
 
     @classmethod
     def find(cls, raw: str) -> ApiToken | None:
         # The hash is unique: no ordering to compile (this runs on every API request).
-        found = cls.objects.usable().select_related("user").filter(key_hash=_hash_token(raw)).order_by()[:1]
+        found = cls.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).order_by()[:1]
         return next(iter(found), None)

@@ -16,6 +16,7 @@ class BuiltinRole(models.TextChoices):
     PRIMARY_SECRETARY = "primary_secretary", _("Primary organisation secretary")
     COUNCIL_SECRETARY = "council_secretary", _("Public council secretary")
     ELECTION_COMMISSION = "election_commission", _("Election commission member")
+    STATE_REPORTER = "state_reporter", _("Official reporting for a state body")
     AUDITOR = "auditor", _("Auditor (read-only)")
     MEMBER = "member", _("Party member")
 
@@ -47,6 +48,11 @@ ROLE_NAMES: dict[str, tuple[str, str, str]] = {
     ),
     "council_secretary": ("Қоғамдық кеңес хатшысы", "Секретарь общественного совета", "Public council secretary"),
     "election_commission": ("Сайлау комиссиясының мүшесі", "Член избирательной комиссии", "Election commission member"),
+    "state_reporter": (
+        "Мемлекеттік органның есеп беретін қызметкері",
+        "Сотрудник госоргана, представляющий отчёты",
+        "Official reporting for a state body",
+    ),
     "auditor": ("Аудитор (тек қарау)", "Аудитор (только просмотр)", "Auditor (read-only)"),
     "member": ("Партия мүшесі", "Член партии", "Party member"),
 }

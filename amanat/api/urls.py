@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("amanat.accounts.api.urls")),
     path("", include("amanat.notifications.api_urls")),
     path("", include("amanat.appeals.api.urls")),
+    path("", include("amanat.programme.api.urls")),
 ]

@@ -82,7 +82,7 @@ def diff(before: dict[str, Any], after: dict[str, Any], *, secret: Iterable[str]
     return changes
 
 
-def record(
+def prepare(
     *,
     actor: Any,
     verb: str,
@@ -91,11 +91,12 @@ def record(
     changes: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event. `org_unit` defaults to the target's own `org_unit`."""
+    """One audit event, not yet saved (`record` saves it). `org_unit` defaults to the target's own
+    `org_unit`."""
     if org_unit is None and target is not None:
         org_unit = getattr(target, "audit_org_unit", None) or getattr(target, "org_unit", None)
     real_actor = actor if getattr(actor, "pk", None) else None
-    event = AuditEvent(
+    return AuditEvent(
         actor=real_actor,
         actor_label=str(real_actor) if real_actor else "system",
         verb=str(verb),
@@ -107,5 +108,10 @@ def record(
         data=_plain(data or {}),
         ip=current_ip.get(),
     )
+
+
+def record(*, actor: Any, verb: str, **details: Any) -> AuditEvent:
+    """Append one audit event (`details`: target, org_unit, changes, data, as for `prepare`)."""
+    event = prepare(actor=actor, verb=verb, **details)
     event.save(force_insert=True)
     return event

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from amanat.core import signals  # noqa: F401 - connects the calendar cache invalidation
+        from amanat.core import process_cache, signals  # noqa: F401 - connect the caches' invalidation

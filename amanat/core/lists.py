@@ -39,11 +39,15 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
-def rows_in_order(model: type[models.Model], ids: Sequence[Any], select: Sequence[str] = ()) -> list[Any]:
+def rows_in_order(
+    source: type[models.Model] | models.QuerySet, ids: Sequence[Any], select: Sequence[str] = ()
+) -> list[Any]:
     """The rows with these ids, in this order, with their joins: a list page takes its page's ids
     from the indexes first, then reads only those rows (reading whole rows while filtering a
-    million would fetch every row the filter looks at)."""
-    by_id = {row.pk: row for row in model._default_manager.filter(pk__in=ids).select_related(*select)}
+    million would fetch every row the filter looks at). `source`: the model, or a queryset that
+    names the columns a page shows."""
+    queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    by_id = {row.pk: row for row in queryset.filter(pk__in=ids).select_related(*select)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

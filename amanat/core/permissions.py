@@ -109,6 +109,13 @@ def grants_for(user: Any, *, on: dt.date | None = None) -> Grants:
     return result
 
 
+def scope_signature(user: Any, action: str | Enum) -> tuple[str, ...]:
+    """What a list limited to the user's scope for action depends on: users with the same
+    signature see the same units (a key for lists shared between them)."""
+    grants = grants_for(user)
+    return ("*",) if grants.everywhere else grants.paths(action)
+
+
 def forget_grants(user: Any) -> None:
     """Drop the per-request cache after grants change."""
     if hasattr(user, "_amanat_grants"):

@@ -39,6 +39,8 @@ LOGINS: tuple[Login, ...] = (
     Login("inder.secretary@amanat.kz", BuiltinRole.EXECUTIVE_SECRETARY, "inder", "secretary:inder", ""),
     Login("council@amanat.kz", BuiltinRole.COUNCIL_SECRETARY, "atyrau", "member:atyrau-city-p08", ""),
     Login("commission@amanat.kz", BuiltinRole.ELECTION_COMMISSION, "atyrau", "member:atyrau-city-p09", ""),
+    # The Makat district akim: reports on the programme items of the Makat akimat.
+    Login("reporter@amanat.kz", BuiltinRole.STATE_REPORTER, "atyrau", "akim:makat", ""),
     Login("auditor@amanat.kz", BuiltinRole.AUDITOR, "atyrau", None, "Аудитор филиала"),
     Login("member@amanat.kz", BuiltinRole.MEMBER, "makat-p01", "member:makat-p01", "", "kk"),
 )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import ListView
 
+from amanat.notifications.badge import badge_html
 from amanat.notifications.choices import Channel
 from amanat.notifications.forms import PreferencesForm
 from amanat.notifications.models import Notification
@@ -98,7 +99,7 @@ def badge(request: HttpRequest) -> HttpResponse:
     """The navbar's bell with the unread count; htmx polls it every minute."""
     if not request.user.is_authenticated:
         return HttpResponse("", status=STOP_POLLING)
-    return render(request, "notifications/_badge.html", {"notifications_unread": unread_count(request.user)})
+    return HttpResponse(badge_html(unread_count(request.user)))
 
 
 @login_required

@@ -256,7 +256,8 @@ def login(page: Any, login_name: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def page_lang(page: Any) -> str:
-    return page.evaluate("document.documentElement.lang")
+    """The page's language; a locator waits while a navigation has no document yet."""
+    return page.locator("html").get_attribute("lang") or ""
 
 
 def tr(lang: str, msgid: str, plural: str | None = None, n: int | None = None) -> str:

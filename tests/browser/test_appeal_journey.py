@@ -101,6 +101,7 @@ def answer_as_deputy(page: Any, number: str, lang: str) -> None:
     page.get_by_role("link", name=number, exact=True).click()
     page.wait_for_load_state()
     page.get_by_role("link", name=t(page, "Answer the applicant")).click()
+    page.wait_for_load_state()
     field(page, "Answer").fill(ANSWERS[lang])
     field(page, "Language of the answer").select_option(lang)
     field(page, "Yes, in the applicant's favour").check()

@@ -70,8 +70,22 @@ def test_wrong_or_malformed_token_is_401(api_client, db, header):
 def test_revoked_token_is_401(api_client, make_user):
     user = make_user()
     token, raw = ApiToken.issue(user=user, name="script")
+    assert api_client.get(ME, **bearer(raw)).status_code == 200  # now kept by this process
     token.revoked_at = timezone.now()
     token.save()
+    assert api_client.get(ME, **bearer(raw)).status_code == 401
+
+
+def test_a_revocation_in_another_process_is_heard_through_the_shared_cache(api_client, make_user):
+    from django.core.cache import cache
+
+    from amanat.accounts.api.authentication import TOKENS_KEY
+
+    token, raw = ApiToken.issue(user=make_user(), name="script")
+    assert api_client.get(ME, **bearer(raw)).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())  # no signal reaches this process
+    assert api_client.get(ME, **bearer(raw)).status_code == 200  # its kept copy
+    cache.delete(TOKENS_KEY)  # what the other process's save does to the shared cache
     assert api_client.get(ME, **bearer(raw)).status_code == 401
 
 
@@ -87,6 +101,7 @@ def test_token_stops_working_when_it_expires(api_client, make_user):
 def test_token_of_a_switched_off_user_is_401(api_client, make_user):
     user = make_user()
     _token, raw = ApiToken.issue(user=user, name="script")
+    assert api_client.get(ME, **bearer(raw)).status_code == 200
     user.is_active = False
     user.save()
     assert api_client.get(ME, **bearer(raw)).status_code == 401

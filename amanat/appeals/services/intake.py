@@ -34,10 +34,12 @@ from amanat.appeals.services.deadlines import refresh_deadline
 from amanat.appeals.services.reference import reference
 from amanat.appeals.services.transitions import may_execute
 from amanat.audit import services as audit
+from amanat.core import uploads
 from amanat.core.calendar import next_working_day
 from amanat.core.crypto import keyed_hash
 from amanat.core.iin import is_valid_iin
 from amanat.core.permissions import require
+from amanat.core.prepared import PreparedInsert
 from amanat.org.models import OrgUnit, Territory
 
 # Codes avoid letters and digits that are easy to confuse when read out over the phone.
@@ -264,26 +266,34 @@ def _register(*, actor: Any | None, intake: Intake, public: bool, idempotency_ke
     refresh_deadline(appeal, policy=reference().policy(appeal.appeal_type))
     # From taking a number to the commit every other registration waits for the year's counter.
     # Where the database gives the appeal's id beforehand (PostgreSQL), the rows that need only the
-    # id are written before (foreign keys are checked at the commit); under the lock then go only
-    # the appeal and what shows its number (the audit events).
+    # id are written before (foreign keys are checked at the commit), and the appeal's and its
+    # audit event's INSERTs are compiled before: under the lock go only their round trips.
     write_history = partial(
         _write_history, appeal, at=now, staff=staff, rule=rule, executor=executor, booking=intake.booking
     )
-    early = _reserve_id(appeal)
-    if early:
-        write_history()
-    appeal.number = next_number(registered_on.year)
-    appeal.save(force_insert=True)
-    if not early:
-        write_history()
-    for upload in intake.attachments:
-        attachment_add(appeal=appeal, upload=upload, actor=staff)
-    audit.record(
+    registered = partial(
+        audit.prepare,
         actor=staff,
         verb="appeal.registered",
         target=appeal,
         data={"channel": appeal.channel, "type": appeal.appeal_type, "anonymous": appeal.is_anonymous},
     )
+    if _reserve_id(appeal):
+        write_history()
+        appeal.number = ""
+        insert_appeal, insert_event = PreparedInsert(appeal), PreparedInsert(registered())
+        number = next_number(registered_on.year)
+        insert_appeal.set("number", number)
+        insert_event.set("target_repr", number)
+        insert_appeal.execute()
+        insert_event.execute()
+    else:
+        appeal.number = next_number(registered_on.year)
+        appeal.save(force_insert=True)
+        write_history()
+        registered().save(force_insert=True)
+    for upload in intake.attachments:
+        attachment_add(appeal=appeal, upload=upload, actor=staff)
     return Registered(appeal=appeal, pin=pin)
 
 
@@ -325,43 +335,14 @@ def _write_history(
     queue_registered(appeal.pk)
 
 
-ALLOWED_TYPES = {
-    "image/jpeg": (".jpg", ".jpeg"),
-    "image/png": (".png",),
-    "application/pdf": (".pdf",),
-}
-# The first bytes each type must start with: the browser's word for the type is not trusted.
-MAGIC = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
-
-
 def check_upload(upload: UploadedFile) -> str:
-    """The content type of an acceptable upload, or a ValidationError saying what is wrong."""
-    limit = settings.APPEAL_ATTACHMENT_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            _("The file “%(name)s” is too large: at most %(mb)s MB.") % {"name": upload.name, "mb": limit // 2**20}
-        )
-    name = (upload.name or "").lower()
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    for content_type, suffixes in ALLOWED_TYPES.items():
-        if name.endswith(suffixes) and head.startswith(MAGIC[content_type]):
-            return content_type
-    raise ValidationError(
-        _("The file “%(name)s” is not accepted: attach JPEG or PNG images or PDF documents.") % {"name": upload.name}
-    )
+    """The content type of an acceptable attachment, or a ValidationError saying what is wrong."""
+    return uploads.check_upload(upload, limit=settings.APPEAL_ATTACHMENT_MAX_BYTES)
 
 
-def upload_errors(uploads: list[UploadedFile]) -> list[str]:
-    """What is wrong with each of several uploads (empty when all may be kept), for forms."""
-    errors: list[str] = []
-    for upload in uploads:
-        try:
-            check_upload(upload)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    return errors
+def upload_errors(files: list[UploadedFile]) -> list[str]:
+    """What is wrong with each of several attachments (empty when all may be kept), for forms."""
+    return uploads.upload_errors(files, limit=settings.APPEAL_ATTACHMENT_MAX_BYTES)
 
 
 @transaction.atomic

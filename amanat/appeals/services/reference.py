@@ -1,27 +1,21 @@
 """Intake's copy of the reference data it reads on every registration: the categories, places and
 units a request names, the routing table, the deadline policies.
 
-An admin changes them rarely, so each process keeps a copy, read again
-- when this process saves or deletes one of them: at once (the signals below);
-- when the token in the shared cache is gone: with Redis every worker sees another's edit on its
-  next request (tests start each with an empty cache);
-- at the latest after REFERENCE_TTL seconds: with the local-memory cache (one machine, several
-  workers) that bounds how long another worker may route by an old table or accept a category
-  just taken out of use. The caller's grants are never kept here: they are read per request.
+An admin changes them rarely, so each process keeps a copy, read again as `core.process_cache`
+describes: at once after this process's own save (the signals below), on another worker's save
+through the shared token, and at the latest after REFERENCE_TTL seconds. The caller's grants are
+never kept here: they are read per request.
 """
 
 from __future__ import annotations
 
-import time
-import uuid
 from functools import cached_property
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from amanat.appeals.models import Category, DeadlinePolicy, RoutingRule
+from amanat.core.process_cache import ProcessCopy
 from amanat.org.models import OrgUnit, Territory
 
 REFERENCE_KEY = "appeals:intake-reference"
@@ -31,9 +25,7 @@ REFERENCE_TTL = 30
 class Reference:
     """One process's copy of the reference data of intake; shared by requests, never changed."""
 
-    def __init__(self, token: str) -> None:
-        self.token = token
-        self.expires = time.monotonic() + REFERENCE_TTL
+    def __init__(self) -> None:
         self._rows: dict[tuple[str, int], Any] = {}
         self._policies: dict[str, DeadlinePolicy] = {}
         self._default_units: dict[str, OrgUnit | None] = {}
@@ -82,34 +74,17 @@ class Reference:
         return self._default_units[code]
 
 
-_reference: Reference | None = None
+_reference = ProcessCopy(REFERENCE_KEY, REFERENCE_TTL, Reference)
 
 
 def reference() -> Reference:
     """This process's copy of the reference data, read again when it may be stale (see above)."""
-    global _reference
-    token = cache.get(REFERENCE_KEY)
-    if token is None:
-        token = uuid.uuid4().hex
-        if not cache.add(REFERENCE_KEY, token, REFERENCE_TTL):
-            token = cache.get(REFERENCE_KEY) or token
-    current = _reference
-    if current is None or current.token != token or current.expires < time.monotonic():
-        current = _reference = Reference(token)
-    return current
+    return _reference.get()
 
 
 def forget_reference(**kwargs: Any) -> None:
-    """Drop the copies (this process's at once, the others' through the shared token); again
-    after the commit, in case another request read the old rows in between."""
-    _drop_reference()
-    transaction.on_commit(_drop_reference)
-
-
-def _drop_reference() -> None:
-    global _reference
-    _reference = None
-    cache.delete(REFERENCE_KEY)
+    """Drop the copies (this process's at once, the others' through the shared token)."""
+    _reference.drop()
 
 
 for _model in (Category, Territory, OrgUnit, RoutingRule, DeadlinePolicy):

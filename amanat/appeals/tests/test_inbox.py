@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -152,6 +153,35 @@ def test_bad_filter_values_show_a_message_next_to_the_field(client, data, staff)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="id_due_days_error"' in html and 'id="id_received_from_error"' in html
+
+
+def test_each_user_is_offered_and_allowed_only_the_units_of_their_scope(client, data, staff, tree):
+    """The unit and executor lists are kept per process and shared by users of the same scope:
+    an Inder operator after a Makat one still gets Inder's, and a unit outside the scope is refused."""
+    from amanat.appeals.filtersets import AppealFilterSet
+
+    for who in ("makat_operator", "inder_operator", "makat_operator"):
+        client.force_login(getattr(staff, who))
+        form = client.get(INBOX).context["filter"].form
+        html = str(form["unit"])
+        assert (f'value="{tree.inder.pk}"' in html) == (who == "inder_operator")
+        assert (f'value="{tree.makat_p1.pk}"' in html) == (who == "makat_operator")
+        people = str(form["executor"])
+        assert ("Inder Deputy" in people) == (who == "inder_operator")
+    client.force_login(staff.makat_operator)
+    refused = client.get(INBOX, {"unit": tree.inder.pk})
+    assert 'id="id_unit_error"' in refused.content.decode()
+    assert data.inder.number not in numbers_in(refused)
+    # A filter set writes its request's queryset into its own copy of the filter, never the class's.
+    assert not isinstance(AppealFilterSet.base_filters["unit"].extra["queryset"], QuerySet)
+
+
+def test_row_texts_are_escaped(client, appeal_factory, staff):
+    appeal_factory(subject='<script>alert("x")</script> & co', text="Текст.")
+    client.force_login(staff.makat_operator)
+    html = client.get(INBOX).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
 
 
 @pytest.mark.parametrize("query", ['"', "NEAR(*", "\\", "🔥", "AND OR NOT", "x" * 300, "?!"])
@@ -459,6 +489,10 @@ def test_deadline_filters_list_the_most_urgent_first(client, appeal_factory, sta
     assert listed == [older.number, newer.number] and fresh.number not in listed
     chosen = [a.number for a in client.get(INBOX, {"deadline": "overdue", "ordering": "-received"}).context["appeals"]]
     assert chosen == [newer.number, older.number]  # a chosen sort still wins
+    # With a unit chosen SQLite reads that unit's rows and sorts them: the same order.
+    unit = older.org_unit_id
+    in_unit = [a.number for a in client.get(INBOX, {"deadline": "overdue", "unit": unit}).context["appeals"]]
+    assert in_unit == [older.number, newer.number]
 
 
 def test_the_overdue_filter_works_inside_a_subquery(appeal_factory, staff, rf):

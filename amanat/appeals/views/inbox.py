@@ -19,29 +19,39 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from amanat.appeals.choices import OPEN_STATUSES, AppealStatus, AppealType
 from amanat.appeals.filtersets import AppealFilterSet, executors_for
-from amanat.appeals.models import Appeal
+from amanat.appeals.models import Appeal, Category
 from amanat.appeals.permissions import AppealAction
 from amanat.appeals.selectors import appeals_for
 from amanat.appeals.services.transitions import appeal_assign
 from amanat.core.calendar import working_days_between
 from amanat.core.exports import Column
 from amanat.core.lists import COUNT_CAP, CappedPaginator, ScopedListView, rows_in_order
-from amanat.core.permissions import grants_for, has_action, need
+from amanat.core.permissions import grants_for, has_action, need, scope_signature
+from amanat.core.process_cache import cached_choices, cached_names
+from amanat.org.models import OrgUnit
 
 ROW_RELATED = ("org_unit", "category", "executor")
+# What a row of the list shows: the unit's and category's names come from the process's copy of
+# those lists (`unit_and_category_names`), the executor's name from the join, the summary from the
+# start of the text (a text may run to tens of kilobytes).
+ROW_COLUMNS = (
+    *("number", "received_at", "appeal_type", "subject", "status", "deadline"),
+    *("org_unit", "category", "executor", "executor__full_name", "executor__email", "executor__phone"),
+)
+SUMMARY_SOURCE = 600  # characters of the text read for a row without a subject
 BULK_MAX = 200  # appeals one bulk assignment may take (a page is 50)
 SOON_DAYS = 3  # working days left shown in amber
 # Beyond this many matches the list says "more than 1,000": counting exactly means reading every
@@ -113,7 +123,8 @@ class AppealPaginator(CappedPaginator):
         start = (number - 1) * self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[start : start + self.per_page + 1])
         has_next = len(ids) > self.per_page
-        return AppealPage(rows_in_order(Appeal, ids[: self.per_page], ROW_RELATED), number, self, has_next)
+        rows = Appeal.objects.only(*ROW_COLUMNS).annotate(text_start=Substr("text", 1, SUMMARY_SOURCE))
+        return AppealPage(rows_in_order(rows, ids[: self.per_page], ["executor"]), number, self, has_next)
 
 
 def _applicant(user: Any, field: str) -> Any:
@@ -156,6 +167,16 @@ def export_columns_for(user: Any) -> list[Column]:
 def _first_words(text: str, count: int) -> str:
     words = (text or "").split()
     return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def unit_and_category_names() -> tuple[dict[int, str], dict[int, str]]:
+    """Every unit's and category's name in the current language, by id (the process's copy)."""
+    return cached_names(OrgUnit.objects.order_by()), cached_names(Category.objects.order_by())
+
+
+def _clip(text: str, length: int = 120) -> str:
+    """At most `length` characters, "…" ending a cut (as Truncator.chars, without its HTML care)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 class DeadlineView:
@@ -236,23 +257,23 @@ class AppealListView(ScopedListView):
         type_labels = {value: str(label) for value, label in AppealType.choices}
         # Every cell's text is made here, once per distinct value where it repeats: a page of 50
         # rows then costs the template little more than printing strings.
-        names: dict[Any, str] = {}
-
-        def name_of(obj: Any) -> str:
-            if obj is None:
-                return "—"
-            key = (type(obj), obj.pk)
-            if key not in names:
-                names[key] = str(getattr(obj, "name", None) or obj)
-            return names[key]
-
+        units, categories = unit_and_category_names()
+        executors: dict[int, str] = {}
+        # One reverse() for the page: the same URL with each appeal's id in place of the marker.
+        marker = "2147483647"
+        detail_url = reverse("appeals:detail", args=[marker])
         for appeal in context["object_list"]:
-            appeal.detail_url = reverse("appeals:detail", args=[appeal.pk])
+            appeal.detail_url = detail_url.replace(marker, str(appeal.pk))
             appeal.received_label = timezone.localtime(appeal.received_at).strftime("%d.%m.%Y %H:%M")
             appeal.deadline_text = appeal.deadline.strftime("%d.%m.%Y") if appeal.deadline else ""
-            appeal.category_label = name_of(appeal.category)
-            appeal.unit_label = name_of(appeal.org_unit)
-            appeal.executor_label = name_of(appeal.executor)
+            appeal.category_label = categories.get(appeal.category_id, "—")
+            appeal.unit_label = units.get(appeal.org_unit_id, "—")
+            if appeal.executor_id is None:
+                appeal.executor_label = "—"
+            elif appeal.executor_id not in executors:
+                appeal.executor_label = executors[appeal.executor_id] = str(appeal.executor)
+            else:
+                appeal.executor_label = executors[appeal.executor_id]
             appeal.status_css = STATUS_CSS.get(appeal.status, "text-bg-secondary")
             appeal.status_label = status_labels.get(appeal.status, appeal.status)
             appeal.type_label = type_labels.get(appeal.appeal_type, appeal.appeal_type)
@@ -262,7 +283,7 @@ class AppealListView(ScopedListView):
                 appeal.days_left = clock.days_left(appeal.deadline)
                 appeal.deadline_css = clock.css(appeal.days_left)
                 appeal.deadline_label = clock.label(appeal.days_left)
-            appeal.summary = Truncator(appeal.subject or _first_words(appeal.text, 12)).chars(120)
+            appeal.summary = _clip(appeal.subject or _first_words(appeal.text_start, 12))
         can_assign = self.bulk_assign and has_action(user, AppealAction.ASSIGN)
         form = self.filterset.form
         main = [form[name] for name in MAIN_FILTERS if name in form.fields]
@@ -271,13 +292,18 @@ class AppealListView(ScopedListView):
             title=self.title,
             list_name=self.list_name,
             can_assign=can_assign,
-            executors=list(executors_for(user, AppealAction.ASSIGN)) if can_assign else [],
+            executors=self.assignable(user) if can_assign else [],
             show_lists=self.list_links(),
             main_filters=main,
             more_filters=more,
             more_open=any(field.value() not in (None, "", []) for field in more),
         )
         return context
+
+    def assignable(self, user: Any) -> list[tuple[str, str]]:
+        """The people the ticked appeals may be assigned to (the form checks the choice afresh)."""
+        key = ("appeal_assignees", scope_signature(user, AppealAction.ASSIGN))
+        return cached_choices(lambda: executors_for(user, AppealAction.ASSIGN), key=key)
 
     def list_links(self) -> list[tuple[str, Any, bool]]:
         user = self.request.user

@@ -17,7 +17,6 @@ from typing import Any
 
 from django import template
 from django.template.base import NodeList, Parser, Token
-from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -153,14 +152,14 @@ def url_if_exists(url_name: str, *args: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def nav_key(context: template.Context) -> str:
-    """What the sidebar's links depend on besides the page and the language: the actions the user
-    holds anywhere and whether they are staff. A fragment cache keyed on it is redrawn as soon as
-    a grant adds or takes away an action."""
+    """What the workspace's navigation depends on besides the page and the language: the actions
+    the user holds, on which units, and whether they are staff. A fragment cache keyed on it (the
+    sidebar's links, the header's scope) is redrawn as soon as a grant changes."""
     user = _user(context)
     if user is None or not getattr(user, "is_authenticated", False):
         return "anonymous"
     grants = grants_for(user)
-    held = "*" if grants.everywhere else ",".join(sorted(a for a, paths in grants.paths_by_action.items() if paths))
+    held = "*" if grants.everywhere else repr(sorted((a, p) for a, p in grants.paths_by_action.items() if p))
     return hashlib.sha256(f"{user.is_staff}|{held}".encode()).hexdigest()[:16]
 
 
@@ -186,17 +185,9 @@ def notifications_badge(context: template.Context) -> str:
     user = _user(context)
     if user is None or not user.is_authenticated or url_or_none("notifications:list") is None:
         return ""
-    flat = context.flatten()
-    flat["notifications_unread"] = unread_notifications(context)
-    try:
-        return get_template("notifications/_badge.html").render(flat)
-    except template.TemplateDoesNotExist:
-        return format_html(
-            '<a class="nav-link text-light px-2" href="{}"><i class="bi bi-bell" aria-hidden="true"></i>'
-            '<span class="visually-hidden">{}</span></a>',
-            reverse("notifications:list"),
-            gettext("Notifications"),
-        )
+    from amanat.notifications.badge import badge_html
+
+    return badge_html(unread_notifications(context))
 
 
 def _unread_count(user: Any) -> int:

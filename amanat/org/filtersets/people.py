@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import django_filters as filters
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import DateInput
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from amanat.core.permissions import in_subtree
+from amanat.core.permissions import in_subtree, scope_signature
 from amanat.core.widgets import quick_selects
 from amanat.org.choices import MemberStatus, PositionKind
 from amanat.org.forms.people import style_form
@@ -20,17 +24,57 @@ from amanat.org.permissions import OrgAction
 from amanat.org.selectors.people import SEARCH_MAX, current_q, search, units_for
 
 
-class UnitChoiceField(ModelChoiceField):
+class ScopedChoiceField(ModelChoiceField):
+    """A choice among the rows of the user's scope. Its options come from the process's copy
+    (`choices_key`); the scoped queryset (`scoped`) is built and read only when a value is chosen,
+    to check it: building it costs more than rendering the options."""
+
+    scoped: Callable[[], QuerySet] | None = None
+    choices_key: Any = None
+
+    def to_python(self, value: Any) -> Any:
+        if self.scoped is not None and value not in self.empty_values:
+            self.queryset, self.scoped = self.scoped(), None
+        return super().to_python(value)
+
+
+class UnitChoiceField(ScopedChoiceField):
     """Units indented by their depth in the tree, so that a long list reads as the structure."""
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return "\u2003" * max(obj.depth - 1, 0) + str(obj)
 
 
-class UnitFilter(filters.ModelChoiceFilter):
+class ScopedChoicesFilter(filters.ModelChoiceFilter):
+    """A choice filter whose options follow the user's scope: the option list is kept per process
+    under `choices_key(user)` (`core.process_cache`), shared by the users of the same scope, and
+    the field starts with an empty queryset of `choices_model` until a chosen value is checked."""
+
+    field_class = ScopedChoiceField
+    choices_model: type[models.Model]
+
+    def choices_key(self, user: Any) -> Any:
+        raise NotImplementedError
+
+    def get_queryset(self, request: Any) -> QuerySet:
+        return self.choices_model._default_manager.none()
+
+    @property
+    def field(self) -> Any:
+        field = super().field
+        request = self.get_request()
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and field.choices_key is None:
+            field.choices_key = self.choices_key(user)
+            field.scoped = partial(filters.ModelChoiceFilter.get_queryset, self, request)
+        return field
+
+
+class UnitFilter(ScopedChoicesFilter):
     """A unit and everything under it (a district branch selects all its primaries)."""
 
     field_class = UnitChoiceField
+    choices_model = OrgUnit
 
     def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
         self.action = action
@@ -43,6 +87,9 @@ class UnitFilter(filters.ModelChoiceFilter):
         user = getattr(request, "user", None)
         return units_for(user, self.action) if user is not None else OrgUnit.objects.none()
 
+    def choices_key(self, user: Any) -> Any:
+        return ("units_for", self.action, scope_signature(user, self.action))
+
 
 def yes_no_any(label: Any, **kwargs: Any) -> filters.BooleanFilter:
     """A yes/no filter whose empty choice reads "any" (the API takes true/false)."""
@@ -50,7 +97,28 @@ def yes_no_any(label: Any, **kwargs: Any) -> filters.BooleanFilter:
     return filters.BooleanFilter(label=label, widget=forms.Select(choices=choices), **kwargs)
 
 
+class _ShallowCopies(dict):
+    """The class's filters, copied shallowly for each filter set: django-filter deep-copies them
+    (every choice, label and widget; ~800 copies for the appeals inbox), though a filter set only
+    sets attributes on its own copies and each form field copies its widget itself."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        copies = {}
+        for name, original in self.items():
+            clone = copy.copy(original)
+            clone.extra = dict(original.extra)  # a filter writes its request's queryset in there
+            clone.__dict__.pop("_field", None)  # a field made once for the class is not shared
+            if getattr(original, "method", None) is not None:
+                clone.method = original.method  # its FilterMethod looks the method up on the clone's parent
+            copies[name] = clone
+        return copies
+
+
 class StyledFilterSet(filters.FilterSet):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.base_filters = _ShallowCopies(type(self).base_filters)
+        super().__init__(*args, **kwargs)
+
     @property
     def form(self) -> Any:
         form = super().form

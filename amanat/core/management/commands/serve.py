@@ -70,6 +70,12 @@ class Command(BaseCommand):
         parser.add_argument("--gunicorn", action="store_true", help="Serve with gunicorn instead of runserver.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2).")
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=1,
+            help="gunicorn threads per worker (default 1); more than 1 also keeps client connections open.",
+        )
+        parser.add_argument(
             "--grace", type=float, default=10.0, help="Seconds to wait for a clean stop before killing (default 10)."
         )
 
@@ -116,6 +122,8 @@ class Command(BaseCommand):
                 _addrport(host, port),
                 "--workers",
                 str(max(1, options["workers"])),
+                "--threads",
+                str(max(1, options["threads"])),
                 "--access-logfile",
                 "-",
             ]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from amanat.demo import appeals, bulk, logins, population, receptions, structure
+from amanat.demo import appeals, bulk, logins, population, programme, receptions, structure
 from amanat.demo.plan import BASE_MEMBERS, build_plan
 
 
@@ -84,6 +84,7 @@ class Command(BaseCommand):
             "Receptions", receptions.seed_receptions, "{} receptions, {} reception hours, {} bookable times added"
         )
         self.part("Category suggestion", self.train_classifier, "trained on {} appeals")
+        self.part("Election programme", programme.load_programme, "{} road-map items with reports added")
         self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
         if members:
             self.generate(members, batch)
