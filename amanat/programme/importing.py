@@ -6,23 +6,36 @@ Indicators (one row per indicator, under its item's code). Every row is checked 
 (`read_workbook`); only a file without errors is written, all of it in one transaction
 (`import_rows`). Items already in the programme are matched by code and updated; indicators by
 their Russian name within the item. The export writes the same layout, so a file round-trips.
+
+Import runs in two steps: the checked file is kept under a random token (`keep_upload`) while
+the person reads what would be created and updated (`preview`), and "Confirm" writes it from the
+kept file, checked again. A kept file is removed once written, or after a day. A token is written
+at most once: the audit event of the import names it, and the programme's row is locked meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import json
+import re
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from amanat.audit import services as audit
+from amanat.audit.models import AuditEvent
 from amanat.core.permissions import has_action
 from amanat.org.models import OrgUnit, StateBody, Territory
 from amanat.programme.choices import BudgetSource, Direction, ItemKind
@@ -370,13 +383,29 @@ class Result:
     indicators_updated: int = 0
 
 
+class AlreadyImportedError(Exception):
+    """The kept file of this token has been written already."""
+
+
 @transaction.atomic
-def import_rows(*, actor: Any, programme: Programme, parsed: Parsed) -> Result:
-    """Write a checked file into the programme, all or nothing, then recompute its items."""
+def import_rows(*, actor: Any, programme: Programme, parsed: Parsed, token: str = "") -> Result:
+    """Write a checked file into the programme, all or nothing, then recompute its items.
+
+    With the token of a kept file: refused (AlreadyImportedError) when that file was written
+    already, so a double "Confirm" writes once."""
     if not has_action(actor, ProgrammeAction.MANAGE, programme.org_unit):
         raise PermissionDenied
     if parsed.errors:
         raise ValueError("a file with errors is never written")
+    # One import of a programme at a time: the second of two confirms sees the first's event.
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    if (
+        token
+        and AuditEvent.objects.filter(
+            verb="programme.imported", target_id=str(programme.pk), data__token=token
+        ).exists()
+    ):
+        raise AlreadyImportedError
     result = Result()
     by_code = {item.code: item for item in programme.items.exclude(code="")}
     rows = {row.code: row for row in parsed.items}
@@ -423,10 +452,205 @@ def import_rows(*, actor: Any, programme: Programme, parsed: Parsed) -> Result:
             "items_updated": result.updated,
             "indicators_created": result.indicators_created,
             "indicators_updated": result.indicators_updated,
+            **({"token": token} if token else {}),
         },
     )
     recompute_all(Item.objects.filter(programme=programme).select_related("programme").order_by("path"))
     return result
+
+
+# --- the preview ------------------------------------------------------------------------------
+
+PREVIEW_ROWS = 20
+CREATE, UPDATE, SAME = "create", "update", "same"
+ITEM_PREVIEW_FIELDS = (
+    *("kind", "title_kk", "title_ru", "title_en", "org_unit", "territory", "responsible_body"),
+    *("planned_start", "planned_end", "budget_planned", "budget_source", "weight"),
+)
+INDICATOR_PREVIEW_FIELDS = ("name_kk", "unit", "baseline", "target", "direction", "weight", "source")
+
+
+@dataclass
+class PreviewRow:
+    sheet: str
+    row: int
+    code: str
+    title: str
+    action: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (label, before, after)
+
+
+@dataclass
+class Preview:
+    items: dict[str, int] = field(default_factory=lambda: {CREATE: 0, UPDATE: 0, SAME: 0})
+    indicators: dict[str, int] = field(default_factory=lambda: {CREATE: 0, UPDATE: 0, SAME: 0})
+    item_rows: list[PreviewRow] = field(default_factory=list)
+    indicator_rows: list[PreviewRow] = field(default_factory=list)
+
+    @property
+    def writes_anything(self) -> bool:
+        return bool(self.items[CREATE] or self.items[UPDATE] or self.indicators[CREATE] or self.indicators[UPDATE])
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize())
+    return str(value)
+
+
+def _same(before: Any, after: Any) -> bool:
+    if isinstance(before, Decimal) or isinstance(after, Decimal):
+        return before is not None and after is not None and Decimal(before) == Decimal(after)
+    return (before or None) == (after or None)
+
+
+def _diff(obj: Any, values: dict[str, Any], names: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    out = []
+    for name in names:
+        before, after = getattr(obj, name), values.get(name)
+        if not _same(before, after):
+            out.append((str(obj._meta.get_field(name).verbose_name), _shown(before), _shown(after)))
+    return out
+
+
+def preview(parsed: Parsed, *, programme: Programme) -> Preview:
+    """What writing the checked file would do: items and indicators created, updated (with their
+    fields before and after) and unchanged; the first rows of each sheet."""
+    result = Preview()
+    existing = {
+        item.code: item
+        for item in programme.items.exclude(code="").select_related("org_unit", "territory", "responsible_body")
+    }
+    for row in parsed.items:
+        item = existing.get(row.code)
+        changes = _diff(item, row.values, ITEM_PREVIEW_FIELDS) if item is not None else []
+        action = CREATE if item is None else (UPDATE if changes else SAME)
+        result.items[action] += 1
+        if len(result.item_rows) < PREVIEW_ROWS:
+            title = row.values.get("title_ru") or row.values.get("title_kk") or ""
+            result.item_rows.append(PreviewRow(ITEMS_SHEET, row.row, row.code, title, action, changes))
+    indicators = {
+        (indicator.item.code, indicator.name_ru): indicator
+        for indicator in Indicator.objects.filter(item__programme=programme).select_related("item")
+    }
+    for row in parsed.indicators:
+        indicator = indicators.get((row.item_code, row.values.get("name_ru")))
+        changes = _diff(indicator, row.values, INDICATOR_PREVIEW_FIELDS) if indicator is not None else []
+        action = CREATE if indicator is None else (UPDATE if changes else SAME)
+        result.indicators[action] += 1
+        if len(result.indicator_rows) < PREVIEW_ROWS:
+            name = row.values.get("name_ru") or ""
+            result.indicator_rows.append(PreviewRow(INDICATORS_SHEET, row.row, row.item_code, name, action, changes))
+    return result
+
+
+# --- the kept file between the preview and "Confirm" -----------------------------------------
+
+KEPT_DIR = "programme/imports"
+KEEP_FOR = dt.timedelta(days=1)
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+class StaleTokenError(Exception):
+    """No kept file for this token and this person: written already, expired, or never made."""
+
+
+@dataclass
+class Kept:
+    token: str
+    programme_id: int
+    user_id: int
+    name: str
+    created: dt.datetime
+
+
+def _names(token: str) -> tuple[str, str]:
+    return f"{KEPT_DIR}/{token}.xlsx", f"{KEPT_DIR}/{token}.json"
+
+
+def keep_upload(upload: Any, *, programme: Programme, actor: Any) -> str:
+    """Keep the uploaded file until it is confirmed (or for a day); the token names it."""
+    purge_kept()
+    token = secrets.token_hex(16)
+    data_name, meta_name = _names(token)
+    upload.seek(0)
+    default_storage.save(data_name, ContentFile(upload.read()))
+    meta = {
+        "programme": programme.pk,
+        "user": actor.pk,
+        "name": str(getattr(upload, "name", "") or "")[:200],
+        "created": timezone.now().isoformat(),
+    }
+    default_storage.save(meta_name, ContentFile(json.dumps(meta).encode()))
+    return token
+
+
+def _meta(token: str) -> Kept | None:
+    _data_name, meta_name = _names(token)
+    try:
+        with default_storage.open(meta_name, "rb") as handle:
+            meta = json.loads(handle.read().decode())
+        return Kept(
+            token, int(meta["programme"]), int(meta["user"]), meta["name"], dt.datetime.fromisoformat(meta["created"])
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def kept(token: str, *, actor: Any) -> Kept:
+    """The kept file's record, when the token is this person's and not older than a day."""
+    if not TOKEN_RE.match(token or ""):
+        raise StaleTokenError
+    record = _meta(token)
+    if record is None or record.user_id != actor.pk or not default_storage.exists(_names(token)[0]):
+        raise StaleTokenError
+    if timezone.now() - record.created > KEEP_FOR:
+        forget(token)
+        raise StaleTokenError
+    return record
+
+
+def open_kept(token: str) -> BinaryIO:
+    return io.BytesIO(default_storage.open(_names(token)[0], "rb").read())
+
+
+def forget(token: str) -> None:
+    for name in _names(token):
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
+
+
+def purge_kept(*, now: dt.datetime | None = None) -> int:
+    """Remove kept files older than a day (or without their record); the count removed."""
+    now = now or timezone.now()
+    try:
+        _dirs, files = default_storage.listdir(KEPT_DIR)
+    except (OSError, NotImplementedError):
+        return 0
+    removed = 0
+    for name in files:
+        token = name.rsplit(".", 1)[0]
+        if not TOKEN_RE.match(token) or not name.endswith(".json"):
+            continue
+        record = _meta(token)
+        if record is None or now - record.created > KEEP_FOR:
+            forget(token)
+            removed += 1
+    for name in files:  # a file whose record is gone
+        token = name.rsplit(".", 1)[0]
+        if name.endswith(".xlsx") and TOKEN_RE.match(token) and not default_storage.exists(_names(token)[1]):
+            try:
+                age = now - default_storage.get_modified_time(f"{KEPT_DIR}/{name}")
+            except (OSError, NotImplementedError):
+                continue
+            if age > KEEP_FOR:
+                forget(token)
+                removed += 1
+    return removed
 
 
 # --- the template and the export -------------------------------------------------------------

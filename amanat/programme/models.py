@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from amanat.core.i18n import translated
@@ -138,6 +139,12 @@ class Item(MP_Node):
     status_override = models.CharField(_("status set by hand"), max_length=16, choices=ItemStatus.choices, blank=True)
     override_reason = models.TextField(_("reason for the status set by hand"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    # Kept with progress for the analysis (one grouped query over items, not a join over reports).
+    reports_total = models.PositiveIntegerField(_("reports"), default=0, editable=False)
+    reports_verified = models.PositiveIntegerField(_("reports verified"), default=0, editable=False)
+    reports_late = models.PositiveIntegerField(_("reports late"), default=0, editable=False)
+    last_verified_quarter = models.PositiveIntegerField(null=True, blank=True, editable=False)  # year × 4 + q − 1
+    trend_weight = models.FloatField(default=0, editable=False)  # own indicators with an actual value
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -174,6 +181,79 @@ class Item(MP_Node):
 
     def get_status_display(self) -> str:
         return str(ItemStatus(self.status).label)
+
+
+class ProgressMove(models.Model):
+    """How much one item's own indicators moved the programme's trend in a quarter: the weighted
+    change of their claimed and verified attainment (services.progress writes them with the item's
+    progress). The trend at a quarter's end is the sum of the moves up to it over the weights."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="progress_moves")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    claimed = models.FloatField(default=0)
+    verified = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "year", "quarter"], name="progress_move_one_per_quarter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.year} Q{self.quarter}"
+
+
+class TrendCell(models.Model):
+    """The moves of one branch's items of one programme in a quarter, added up (services.progress
+    keeps them with the moves): the analysis trends of a branch scope read these few rows."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    claimed = models.FloatField(default=0)
+    verified = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "org_unit", "year", "quarter"], name="trend_cell_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}/{self.org_unit_id} {self.year} Q{self.quarter}"
+
+
+class ProgrammeVersion(models.Model):
+    """A version of the programme as adopted (the first, then each revision by a decision): the
+    tree of items with their indicators, frozen at adoption, so every change stays visible."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    adopted_on = models.DateField(_("adopted on"))
+    basis = models.CharField(
+        _("basis"), max_length=500, help_text=_("The decision that adopted it: body, date and number.")
+    )
+    note_kk = models.TextField(_("what changed (kk)"), blank=True)
+    note_ru = models.TextField(_("what changed (ru)"), blank=True)
+    note_en = models.TextField(_("what changed (en)"), blank=True)
+    snapshot = models.JSONField(default=dict, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    note = translated("note")
+
+    class Meta:
+        ordering = ["programme", "-number"]
+        verbose_name = _("programme version")
+        verbose_name_plural = _("programme versions")
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="programme_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} v{self.number}"
 
 
 class Indicator(TimeStampedModel):
@@ -348,7 +428,7 @@ class VisitStatus(models.TextChoices):
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("recommendation", "Open")
     DONE = "done", _("Carried out")
     OVERDUE = "overdue", _("Overdue")
     REJECTED = "rejected", _("Rejected")

@@ -9,9 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from amanat.core.permissions import has_action
+from amanat.core.permissions import has_action, scope_q
 from amanat.org.models import Official, StateBody
-from amanat.programme.models import Item, Programme
+from amanat.programme.models import Item, Programme, TrendCell
 from amanat.programme.permissions import ProgrammeAction
 
 
@@ -39,8 +39,27 @@ def items_for(user: Any, action: str = ProgrammeAction.VIEW) -> QuerySet[Item]:
     reports, their bodies' items."""
     scoped = Item.objects.visible_to(user, action)
     if action == ProgrammeAction.VIEW and has_action(user, ProgrammeAction.REPORT):
-        return Item.objects.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=reportable_items(user).values("pk")))
+        reportable = reportable_items(user)
+        if not bodies_of(user):
+            return scoped
+        view = scope_q(user, action, "org_unit")
+        return Item.objects.filter((view or Q(pk__in=[])) | Q(pk__in=reportable.values("pk")))
     return scoped
+
+
+def trend_cells_for(user: Any, programme: int | None = None) -> tuple[QuerySet[TrendCell], QuerySet[Item]]:
+    """What the analysis trends add up for the user: the trend cells of the branches whose items
+    they see, and the items `items_for` adds outside those branches (an official's bodies' items)."""
+    scope = scope_q(user, ProgrammeAction.VIEW, "org_unit")
+    cells = TrendCell.objects.filter(scope) if scope is not None else TrendCell.objects.none()
+    extra = Item.objects.none()
+    if has_action(user, ProgrammeAction.REPORT) and bodies_of(user):
+        extra = reportable_items(user)
+        if scope is not None:
+            extra = extra.exclude(scope)
+    if programme:
+        cells, extra = cells.filter(programme_id=programme), extra.filter(programme_id=programme)
+    return cells, extra
 
 
 def reportable_items(user: Any) -> QuerySet[Item]:

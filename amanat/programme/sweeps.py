@@ -40,3 +40,11 @@ def daily_status() -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(today.isoformat())
     return f"{changed} items changed"
+
+
+@sweep_job("programme.import_files")
+def purge_import_files() -> str:
+    """Remove road-map files kept for an import preview that nobody confirmed within a day."""
+    from amanat.programme.importing import purge_kept
+
+    return f"{purge_kept()} kept import files removed"

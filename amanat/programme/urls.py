@@ -3,14 +3,23 @@
 
 from django.urls import include, path
 
-from amanat.programme.views import analysis, control, importing, manage, public
+from amanat.programme.views import analysis, control, importing, manage, mandates, public, versions
 
 app_name = "programme"
 
 urlpatterns = [
     path(
         "manage/programme/",
-        include([*manage.urlpatterns, *analysis.urlpatterns, *importing.urlpatterns, *control.urlpatterns]),
+        include(
+            [
+                *manage.urlpatterns,
+                *analysis.urlpatterns,
+                *importing.urlpatterns,
+                *control.urlpatterns,
+                *versions.urlpatterns,
+                *mandates.urlpatterns,
+            ]
+        ),
     ),
-    path("programme/", include(public.urlpatterns)),
+    path("programme/", include([*public.urlpatterns, *versions.public_urlpatterns])),
 ]

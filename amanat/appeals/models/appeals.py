@@ -186,6 +186,12 @@ class Appeal(models.Model):
                 name="appeal_open_deadline_idx",
             ),
             models.Index(fields=["org_unit", "category", "-received_at"], name="appeal_unit_category_idx"),
+            # Voters' mandates (the programme's mandates page) are few among a million appeals.
+            models.Index(
+                fields=["org_unit", "-received_at"],
+                condition=Q(appeal_type="mandate"),
+                name="appeal_mandate_idx",
+            ),
             # "Overdue" and "due soon" lists, most urgent first, across units.
             models.Index(
                 fields=["deadline", "id"],

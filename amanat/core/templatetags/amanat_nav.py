@@ -11,13 +11,17 @@ and the user holds the action somewhere; a section with no visible item renders 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import re
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.base import NodeList, Parser, Token
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -29,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # Home pages are "current" only on themselves, not on every page below them.
 EXACT_MATCH_URLS = frozenset({"/", "/manage/"})
+SIDEBAR_TEMPLATE = "manage/_sidebar.html"
+NAV_ITEM_NAME = re.compile(r'{%\s*nav_item\s+"([^"]+)"')
 
 
 def url_or_none(url_name: str, *args: Any) -> str | None:
@@ -44,22 +50,40 @@ def _user(context: template.Context) -> Any:
 
 
 def may_use(user: Any, action: str | None) -> bool:
-    """Logged in, and holding `action` on some unit (no action: any logged-in user)."""
+    """Logged in, and holding `action` on some unit (no action: any logged-in user; "a|b": either)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if not action:
         return True
-    if action not in all_actions():
-        logger.warning("navigation names an unknown action %r", action)
-    return has_action(user, action)
+    alternatives = action.split("|")  # "a|b": either will do
+    for name in alternatives:
+        if name not in all_actions():
+            logger.warning("navigation names an unknown action %r", name)
+    return any(has_action(user, name) for name in alternatives)
+
+
+def sidebar_urls() -> tuple[str, ...]:
+    """The addresses the staff sidebar links to (read from its template once per process and URL
+    configuration)."""
+    return _sidebar_urls(settings.ROOT_URLCONF, get_urlconf())
+
+
+@functools.cache
+def _sidebar_urls(root: str, urlconf: Any) -> tuple[str, ...]:
+    source = get_template(SIDEBAR_TEMPLATE).template.source
+    return tuple(url for name in NAV_ITEM_NAME.findall(source) if (url := url_or_none(name)) is not None)
 
 
 def current_state(request: Any, url: str) -> tuple[bool, bool]:
-    """(is this the page itself, is the page under this link)."""
+    """(is this the page itself, is the page under this link). A page lies under the sidebar link
+    whose address is the longest start of its own: /manage/programme/mandates/ is under "Voters'
+    mandates", not also under "Programme items" at /manage/programme/."""
     path = getattr(request, "path", "") or ""
     if path == url:
         return True, True
-    return False, url not in EXACT_MATCH_URLS and path.startswith(url)
+    if url in EXACT_MATCH_URLS or not path.startswith(url):
+        return False, False
+    return False, not any(len(other) > len(url) and path.startswith(other) for other in sidebar_urls())
 
 
 @register.simple_tag(takes_context=True)

@@ -343,12 +343,31 @@ def test_nav_item_marks_the_current_page(make_user: Callable[..., Any], tree: Si
     tag = '{% nav_item "org:member-list" "Members" "people" "org.view_member" %}'
 
     on_page = _render(tag, user, "/manage/org/members/")
-    below = _render(tag, user, "/manage/org/members/import/")
+    below = _render(tag, user, "/manage/org/members/17/")
     elsewhere = _render(tag, user, "/manage/")
 
     assert 'aria-current="page"' in on_page and "active" in on_page
     assert 'aria-current="page"' not in below and "active" in below
     assert "active" not in elsewhere
+
+
+def test_a_page_is_under_the_sidebar_link_with_the_longest_address(
+    make_user: Callable[..., Any], tree: SimpleNamespace
+) -> None:
+    user = make_user("executive_secretary", tree.regional)
+    items = '{% nav_item "programme:item-list" "Items" "list-check" "programme.view" %}'
+    mandates = '{% nav_item "programme:mandate-list" "Mandates" "megaphone" "programme.view" %}'
+
+    assert "active" in _render(items, user, "/manage/programme/17/")  # an item's page
+    assert "active" not in _render(items, user, "/manage/programme/mandates/")
+    assert "active" in _render(mandates, user, "/manage/programme/mandates/")
+
+
+def test_nav_item_takes_either_of_two_actions(make_user: Callable[..., Any], tree: SimpleNamespace) -> None:
+    tag = '{% nav_item "programme:item-list" "Items" "list-check" "programme.view|programme.report" %}'
+
+    assert _render(tag, make_user("state_reporter", tree.makat)) != ""  # holds programme.report only
+    assert _render(tag, make_user("primary_secretary", tree.makat_p1)) == ""
 
 
 @pytest.mark.urls(STUB_URLS)

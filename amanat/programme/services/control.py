@@ -114,6 +114,31 @@ def control_plan_create(
     return plan
 
 
+PLAN_FIELDS = ("org_unit", "year", "title_kk", "title_ru", "approved_on")
+
+
+@transaction.atomic
+def control_plan_update(*, actor: Any, plan: ControlPlan, values: Mapping[str, Any]) -> ControlPlan:
+    """Correct a plan (any of PLAN_FIELDS); the actor verifies on its branch before and after."""
+    _need_verify(actor, plan.org_unit)
+    unknown = set(values) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    values = dict(values)
+    for name in ("title_kk", "title_ru"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    merged = {name: getattr(plan, name) for name in PLAN_FIELDS} | values
+    _raise(_plan_errors(merged))
+    _need_verify(actor, merged["org_unit"])
+    changes = _changes(plan, values)
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.save()
+    audit.record(actor=actor, verb="programme.control_plan_updated", target=plan, changes=changes)
+    return plan
+
+
 # Monitoring visits
 
 
@@ -245,6 +270,23 @@ def visit_photo_add(*, actor: Any, visit: MonitoringVisit, upload: UploadedFile)
         data={"photo": photo.pk, "name": photo.original_name},
     )
     return photo
+
+
+def _remove_file(storage: Any, name: str) -> None:
+    if name and storage.exists(name):
+        storage.delete(name)
+
+
+@transaction.atomic
+def visit_photo_delete(*, actor: Any, photo: VisitPhoto) -> None:
+    """Remove a photo from its visit; the file leaves storage only once the removal is committed."""
+    visit = photo.visit
+    _need_verify(actor, visit.org_unit)
+    storage, name = photo.file.storage, photo.file.name
+    data = {"photo": photo.pk, "name": photo.original_name, "size": photo.size}
+    photo.delete()
+    audit.record(actor=actor, verb="programme.visit_photo_deleted", target=visit, data=data)
+    transaction.on_commit(lambda: _remove_file(storage, name), robust=True)
 
 
 # Recommendations

@@ -20,7 +20,7 @@ from amanat.core.permissions import has_action
 from amanat.programme.choices import Direction
 from amanat.programme.models import Indicator, Item, Programme
 from amanat.programme.permissions import ProgrammeAction
-from amanat.programme.services.progress import recompute_up
+from amanat.programme.services.progress import rebuild_cells, recompute_up
 
 ITEM_FIELDS = (
     *("kind", "code", "title_kk", "title_ru", "title_en", "description_kk", "description_ru", "description_en"),
@@ -103,12 +103,15 @@ def item_update(*, actor: Any, item: Item, values: Mapping[str, Any]) -> Item:
     if errors := _item_errors(merged):
         raise ValidationError(errors)
     changes = _changes(item, values)
+    old_unit = item.org_unit_id
     for name, value in values.items():
         setattr(item, name, value)
     item.save()
     if changes:
         audit.record(actor=actor, verb="programme.item_updated", target=item, changes=changes)
     recompute_up(item)
+    if item.org_unit_id != old_unit:  # its trend moves now count for the other branch
+        rebuild_cells([(item.programme_id, old_unit), (item.programme_id, item.org_unit_id)])
     return item
 
 

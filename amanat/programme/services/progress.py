@@ -38,15 +38,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from amanat.programme.choices import ItemStatus, ReportState
 from amanat.programme.figures_cache import data_changed
-from amanat.programme.models import Indicator, IndicatorValue, Item, Report
+from amanat.programme.models import Indicator, IndicatorValue, Item, ProgressMove, Report, TrendCell
 
 ZERO, ONE = Decimal(0), Decimal(1)
 QUANT = Decimal("0.0001")
 TROUBLE = (ItemStatus.OVERDUE, ItemStatus.NOT_DONE, ItemStatus.AT_RISK)
+VERIFIED = (ReportState.CONFIRMED, ReportState.PARTLY)
 CHILD_FIELDS = (
     *("path", "depth", "programme", "weight", "planned_start", "planned_end"),
     *("progress_claimed", "progress_verified", "computed_status", "status_override"),
@@ -63,6 +65,11 @@ def attainment(baseline: Decimal, target: Decimal, actual: Decimal | None) -> De
 
 def quarter_of(day: dt.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_number(year: int, quarter: int) -> int:
+    """Quarters counted from year 0, so that they compare and subtract: year × 4 + quarter − 1."""
+    return year * 4 + quarter - 1
 
 
 def quarter_end(year: int, quarter: int) -> dt.date:
@@ -102,6 +109,26 @@ class IndicatorFacts:
                 value = before + (actual - before) * partly
         return attainment(self.baseline, self.target, value)
 
+    def moves(self) -> dict[tuple[int, int], tuple[float, float]]:
+        """By quarter: how much this indicator's weighted claimed and verified attainment changed
+        at that quarter's end (what the analysis trends add up; the rules of `claimed`/`verified`)."""
+        partly = float(settings.PROGRAMME_PARTLY_COUNTS)
+        base, span, weight = float(self.baseline), float(self.target - self.baseline), float(self.weight)
+        out: dict[tuple[int, int], tuple[float, float]] = {}
+        claimed_before = verified_before = 0.0
+        value: float | None = None
+        for year, quarter, actual, state in self.actuals:
+            if state == ReportState.CONFIRMED:
+                value = float(actual)
+            elif state == ReportState.PARTLY:
+                start = value if value is not None else base
+                value = start + (float(actual) - start) * partly
+            claimed = min(max((float(actual) - base) / span, 0.0), 1.0) if span else 0.0
+            verified = 0.0 if value is None or not span else min(max((value - base) / span, 0.0), 1.0)
+            out[(year, quarter)] = (weight * (claimed - claimed_before), weight * (verified - verified_before))
+            claimed_before, verified_before = claimed, verified
+        return out
+
 
 @dataclass
 class ItemFacts:
@@ -113,6 +140,29 @@ class ItemFacts:
     indicators: list[IndicatorFacts]
     children: list[tuple[Decimal, Decimal, Decimal, str]]  # (weight, claimed, verified, status)
     reports: dict[tuple[int, int], str]  # (year, quarter) → state
+    reports_late: int = 0
+
+    def counters(self) -> dict[str, int | float | None]:
+        """What the analysis reads of the item without joining its reports and values."""
+        return {
+            "reports_total": len(self.reports),
+            "reports_verified": sum(state in VERIFIED for state in self.reports.values()),
+            "reports_late": self.reports_late,
+            "last_verified_quarter": max(
+                (quarter_number(*period) for period, state in self.reports.items() if state in VERIFIED), default=None
+            ),
+            "trend_weight": float(sum((i.weight for i in self.indicators if i.actuals), ZERO)),
+        }
+
+    def moves(self) -> dict[tuple[int, int], tuple[float, float]]:
+        """The item's own indicators' moves by quarter (IndicatorFacts.moves), rounded so that
+        an unchanged item compares equal to what is stored."""
+        total: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for indicator in self.indicators:
+            for period, (claimed, verified) in indicator.moves().items():
+                total[period][0] += claimed
+                total[period][1] += verified
+        return {period: (round(c, 9), round(v, 9)) for period, (c, v) in total.items() if c or v}
 
     def progress(self) -> tuple[Decimal, Decimal]:
         parts = [(i.weight, i.claimed(), i.verified()) for i in self.indicators]
@@ -182,10 +232,12 @@ def _facts(items: Sequence[Item], children: dict[str, list[Item]]) -> dict[int, 
     for indicator_id, year, quarter, actual, state in values:
         by_indicator[indicator_id].actuals.append((year, quarter, actual, state))
     reports: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
-    for item_id, year, quarter, state in Report.objects.filter(item_id__in=ids).values_list(
-        "item_id", "year", "quarter", "state"
+    late: dict[int, int] = defaultdict(int)
+    for item_id, year, quarter, state, is_late in Report.objects.filter(item_id__in=ids).values_list(
+        "item_id", "year", "quarter", "state", "is_late"
     ):
         reports[item_id][(year, quarter)] = state
+        late[item_id] += is_late
     out = {}
     for item in items:
         kids_of = children.get(item.path, [])
@@ -201,24 +253,87 @@ def _facts(items: Sequence[Item], children: dict[str, list[Item]]) -> dict[int, 
                 for k in kids_of
             ],
             reports=reports.get(item.pk, {}),
+            reports_late=late.get(item.pk, 0),
         )
     return out
 
 
-def _store(item: Item, status: str, claimed: Decimal, verified: Decimal, now: dt.datetime) -> bool:
+def _store(
+    item: Item,
+    status: str,
+    claimed: Decimal,
+    verified: Decimal,
+    now: dt.datetime,
+    counters: dict[str, int | float | None],
+) -> bool:
+    """Write the item's results when they differ from what it holds; True when progress or
+    status changed."""
     changed = (item.computed_status, item.progress_claimed, item.progress_verified) != (status, claimed, verified)
-    if not changed:
+    counted = any(getattr(item, name) != value for name, value in counters.items())
+    if not changed and not counted:
         return False
     if item.computed_status != status:
         item.status_changed_at = now
     item.computed_status, item.progress_claimed, item.progress_verified = status, claimed, verified
+    for name, value in counters.items():
+        setattr(item, name, value)
     Item.objects.filter(pk=item.pk).update(
         computed_status=status,
         progress_claimed=claimed,
         progress_verified=verified,
         status_changed_at=item.status_changed_at,
+        **counters,
     )
-    return True
+    return changed
+
+
+def rebuild_cells(pairs: Iterable[tuple[int, int]] | None = None) -> None:
+    """Add up the moves of each (programme, branch) in `pairs` again (None: of all)."""
+    moves = ProgressMove.objects.all()
+    cells = TrendCell.objects.all()
+    if pairs is not None:
+        pairs = set(pairs)
+        if not pairs:
+            return
+        mine = Q()
+        for programme_id, unit_id in pairs:
+            mine |= Q(programme_id=programme_id, org_unit_id=unit_id)
+        cells = cells.filter(mine)
+        moves = moves.filter(Q(*[Q(item__programme_id=p, item__org_unit_id=u) for p, u in pairs], _connector=Q.OR))
+    totals = (
+        moves.order_by()
+        .values_list("item__programme_id", "item__org_unit_id", "year", "quarter")
+        .annotate(claimed=Sum("claimed"), verified=Sum("verified"))
+    )
+    rows = [
+        TrendCell(programme_id=p, org_unit_id=u, year=y, quarter=q, claimed=c or 0.0, verified=v or 0.0)
+        for p, u, y, q, c, v in totals
+    ]
+    cells.delete()
+    TrendCell.objects.bulk_create(rows, batch_size=1000)
+
+
+def _store_moves(facts: dict[int, ItemFacts]) -> set[int]:
+    """Replace the trend moves of the items whose moves differ from the stored ones; returns
+    those items."""
+    stored: dict[int, dict[tuple[int, int], tuple[float, float]]] = defaultdict(dict)
+    for item_id, year, quarter, claimed, verified in ProgressMove.objects.filter(item_id__in=list(facts)).values_list(
+        "item_id", "year", "quarter", "claimed", "verified"
+    ):
+        stored[item_id][(year, quarter)] = (claimed, verified)
+    stale, rows = [], []
+    for item_id, item_facts in facts.items():
+        moves = item_facts.moves()
+        if moves != stored.get(item_id, {}):
+            stale.append(item_id)
+            rows += [
+                ProgressMove(item_id=item_id, year=y, quarter=q, claimed=c, verified=v)
+                for (y, q), (c, v) in moves.items()
+            ]
+    if stale:
+        ProgressMove.objects.filter(item_id__in=stale).delete()
+        ProgressMove.objects.bulk_create(rows, batch_size=1000)
+    return set(stale)
 
 
 @transaction.atomic
@@ -239,7 +354,9 @@ def recompute_up(item: Item, *, today: dt.date | None = None) -> list[Item]:
         facts = _facts([node], {node.path: kids})[node.pk]
         before = node.status
         status, claimed, verified = status_of(facts, today)
-        _store(node, status, claimed, verified, now)
+        _store(node, status, claimed, verified, now, facts.counters())
+        if (node is item or facts.indicators) and _store_moves({node.pk: facts}):
+            rebuild_cells([(node.programme_id, node.org_unit_id)])
         below = node
         if node.status != before:
             changed.append(node)
@@ -259,6 +376,7 @@ def recompute_all(items: Iterable[Item] | None = None, *, today: dt.date | None 
         by_depth[row.depth].append(row)
         children[row.path[: -Item.steplen]].append(row)
     changed = 0
+    moved: set[tuple[int, int]] = set()
     for depth in sorted(by_depth, reverse=True):
         level = by_depth[depth]
         for start in range(0, len(level), 500):
@@ -267,6 +385,9 @@ def recompute_all(items: Iterable[Item] | None = None, *, today: dt.date | None 
             with transaction.atomic():
                 for node in chunk:
                     status, claimed, verified = status_of(facts[node.pk], today)
-                    changed += _store(node, status, claimed, verified, now)
+                    changed += _store(node, status, claimed, verified, now, facts[node.pk].counters())
+                stale = _store_moves(facts)
+                moved |= {(node.programme_id, node.org_unit_id) for node in chunk if node.pk in stale}
+    rebuild_cells(None if items is None else moved)
     data_changed()
     return changed

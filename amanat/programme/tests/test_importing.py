@@ -1,5 +1,5 @@
-"""XLSX import of a road map: the happy path, broken rows (nothing written, rows named), the
-template, and export → import round trip."""
+"""XLSX import of a road map: the happy path (upload, preview, confirm), broken rows (nothing
+written, rows named), the template, and export → import round trip."""
 
 from __future__ import annotations
 
@@ -65,8 +65,18 @@ def empty(tree):
 
 
 def upload(client: Any, user: Any, programme: Programme, file: SimpleUploadedFile) -> Any:
+    """Step 1: the file is checked and previewed; nothing is written."""
     client.force_login(user)
     return client.post(reverse("programme:import"), {"programme": programme.pk, "file": file})
+
+
+def import_file(client: Any, user: Any, programme: Programme, file: SimpleUploadedFile) -> Any:
+    """Upload, then confirm the preview: the confirm's answer (or the preview's, when the file has
+    errors and there is nothing to confirm)."""
+    preview = upload(client, user, programme, file)
+    if preview.status_code != 200 or not preview.context.get("token"):
+        return preview
+    return client.post(reverse("programme:import-confirm"), {"token": preview.context["token"]})
 
 
 def test_import_writes_the_tree_and_indicators(client, admin, empty, prog):
@@ -91,7 +101,7 @@ def test_import_writes_the_tree_and_indicators(client, admin, empty, prog):
         ],
         [indicator_row("1.1"), indicator_row("1.2", name_ru="Ожидание", baseline=20, target=5, direction="less")],
     )
-    response = upload(client, admin, empty, file)
+    response = import_file(client, admin, empty, file)
     assert response.status_code == 302, response.content.decode()[:2000]
 
     items = {item.code: item for item in Item.objects.filter(programme=empty)}
@@ -187,7 +197,7 @@ def test_export_then_import_round_trips(client, admin, empty, prog):
     file = SimpleUploadedFile("export.xlsx", exported.content)
 
     # Into an empty programme: the same tree, fields and indicators.
-    assert upload(client, admin, empty, file).status_code == 302
+    assert import_file(client, admin, empty, file).status_code == 302
 
     def snapshot(programme: Programme) -> list[tuple[Any, ...]]:
         rows = []
@@ -205,7 +215,7 @@ def test_export_then_import_round_trips(client, admin, empty, prog):
     # Into the programme it came from: matched by number, nothing doubled.
     before = snapshot(prog.programme)
     again = SimpleUploadedFile("export.xlsx", exported.content)
-    assert upload(client, admin, prog.programme, again).status_code == 302
+    assert import_file(client, admin, prog.programme, again).status_code == 302
     assert snapshot(prog.programme) == before
 
 

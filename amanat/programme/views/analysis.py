@@ -21,7 +21,7 @@ from amanat.core.permissions import has_action
 from amanat.programme import analysis
 from amanat.programme.figures_cache import kept_figures
 from amanat.programme.permissions import ProgrammeAction
-from amanat.programme.selectors import items_for, programmes_for
+from amanat.programme.selectors import items_for, programmes_for, trend_cells_for
 
 ROW_TABLES = {
     "directions": (gettext_lazy("Completion by direction"), gettext_lazy("Direction")),
@@ -39,13 +39,17 @@ def _quarters(request: HttpRequest) -> int:
         return 2
 
 
+def _programme(request: HttpRequest) -> int | None:
+    programme = request.GET.get("programme", "")
+    return int(programme) if programme.isdigit() else None
+
+
 def _scope(request: HttpRequest) -> Any:
     if not has_action(request.user, ProgrammeAction.VIEW):
         raise Http404
     items = items_for(request.user)
-    programme = request.GET.get("programme")
-    if programme and programme.isdigit():
-        items = items.filter(programme_id=int(programme))
+    if programme := _programme(request):
+        items = items.filter(programme_id=programme)
     return items
 
 
@@ -58,15 +62,16 @@ def _figures(request: HttpRequest) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         problems = analysis.problem_items(items, quarters=quarters)
+        tables = analysis.tables(items, names=True)
         return {
-            "directions": analysis.by_direction(items),
-            "districts": analysis.by_territory(items),
-            "bodies": analysis.ranking_bodies(items),
-            "officials": analysis.ranking_officials(items, names=True),
+            "directions": tables["directions"],
+            "districts": tables["districts"],
+            "bodies": tables["ranking_bodies"],
+            "officials": tables["officials"],
             # The page and the PDF show the first ones; the XLSX export reads them all afresh.
             "problems": list(problems[:PROBLEMS_SHOWN]),
             "problems_total": problems.count(),
-            "trends": analysis.trends(items),
+            "trends": analysis.trends(items, cells=trend_cells_for(request.user, _programme(request))),
             "quarters": quarters,
         }
 

@@ -1,6 +1,7 @@
-"""Staff pages of party control work under /manage/programme/control/: monitoring visits (list,
-card, forms, photos), recommendations (list with the overdue first, close form) and control posts
-(list, card with its checks and the check form).
+"""Staff pages of party control work under /manage/programme/control/: the commission's plans (list,
+card with its visits and their recommendations, forms), monitoring visits (list, card, forms,
+photos and their removal), recommendations (list with the overdue first, edit and close forms)
+and control posts (list, card with its checks and the check form).
 
 Reads need `programme.view` on the commission's branch, writes `programme.verify`; anything out
 of scope answers 404. The forms only read input; the services check the rules and their field
@@ -17,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -214,7 +215,11 @@ def _post_url(post: ControlPost) -> str:
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     need(request.user, VIEW)
-    plans = ControlPlan.objects.visible_to(request.user, VIEW).select_related("org_unit")
+    plans = (
+        ControlPlan.objects.visible_to(request.user, VIEW)
+        .select_related("org_unit")
+        .annotate(visit_count=Count("visits", distinct=True))
+    )
     return render(
         request,
         "programme/control/plan_list.html",
@@ -234,6 +239,60 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if answer := _submitted(request, form, save, _("The plan was added.")):
         return answer
     return _form_page(request, form, title=_("New control plan"), cancel=reverse("programme:control-plan-list"))
+
+
+def _plan_url(plan: ControlPlan) -> str:
+    return reverse("programme:control-plan-detail", args=[plan.pk])
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_visible_or_404(ControlPlan.objects.select_related("org_unit"), request.user, VIEW, pk=pk)
+    open_statuses = [RecommendationStatus.OPEN, RecommendationStatus.OVERDUE]
+    visits = (
+        MonitoringVisit.objects.visible_to(request.user, VIEW)
+        .filter(plan=plan)
+        .select_related("org_unit", "territory")
+        .annotate(
+            rec_total=Count("recommendations"),
+            rec_open=Count("recommendations", filter=Q(recommendations__status__in=open_statuses)),
+            rec_overdue=Count("recommendations", filter=Q(recommendations__status=RecommendationStatus.OVERDUE)),
+            rec_done=Count("recommendations", filter=Q(recommendations__status=RecommendationStatus.DONE)),
+        )
+    )
+    shown = list(visits[:500])
+    totals = {
+        "visits": len(shown),
+        "done": sum(1 for v in shown if v.status == VisitStatus.DONE),
+        "recommendations": sum(v.rec_total for v in shown),
+        "open": sum(v.rec_open for v in shown),
+        "overdue": sum(v.rec_overdue for v in shown),
+    }
+    return render(
+        request,
+        "programme/control/plan_detail.html",
+        {
+            "plan": plan,
+            "visits": shown,
+            "totals": totals,
+            "may_edit": has_action(request.user, VERIFY, plan.org_unit),
+        },
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_visible_or_404(ControlPlan.objects.all(), request.user, VERIFY, pk=pk)
+    initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    form = PlanForm(request.POST or None, user=request.user, initial=initial)
+
+    def save() -> str:
+        services.control_plan_update(actor=request.user, plan=plan, values=form.cleaned_data)
+        return _plan_url(plan)
+
+    if answer := _submitted(request, form, save, _("The plan was saved.")):
+        return answer
+    return _form_page(request, form, title=_("Edit the control plan"), cancel=_plan_url(plan))
 
 
 # Monitoring visits
@@ -286,6 +345,9 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("item"):
         item = get_visible_or_404(Item.objects.all(), request.user, VIEW, pk=request.GET["item"])
         initial |= {"items": [item.pk], "org_unit": item.org_unit_id, "territory": item.territory_id}
+    if request.GET.get("plan"):
+        plan = get_visible_or_404(ControlPlan.objects.all(), request.user, VERIFY, pk=request.GET["plan"])
+        initial |= {"plan": plan.pk}
     form = VisitForm(request.POST or None, user=request.user, initial=initial)
 
     def save() -> str:
@@ -347,6 +409,21 @@ def photo_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(photo.file.open("rb"), filename=photo.original_name, content_type=photo.content_type)
 
 
+@login_required
+def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm, POST removes the photo (and, after commit, its file)."""
+    photo = get_visible_or_404(VisitPhoto.objects.select_related("visit"), request.user, VERIFY, pk=pk)
+    visit = photo.visit
+    if request.method == "POST":
+        try:
+            services.visit_photo_delete(actor=request.user, photo=photo)
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(request, _("The photo was deleted."))
+        return redirect(_visit_url(visit))
+    return render(request, "programme/control/photo_delete.html", {"photo": photo, "visit": visit})
+
+
 # Recommendations
 
 
@@ -378,7 +455,12 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programme/control/recommendation_list.html",
-        {"recommendations": shown, "closable": closable, "statuses": RecommendationStatus.choices, "status": status},
+        {
+            "recommendations": shown,
+            "closable": closable,
+            "statuses": RecommendationStatus.choices,
+            "status": status,
+        },
     )
 
 
@@ -422,6 +504,30 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Close the recommendation"),
         intro=rec.text,
         cancel=reverse("programme:control-recommendation-list"),
+    )
+
+
+@login_required
+def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = get_visible_or_404(Recommendation.objects.select_related("visit"), request.user, VERIFY, pk=pk)
+    if request.method != "POST" and rec.status in services.CLOSING:
+        messages.error(request, _("A closed recommendation cannot be changed."))
+        return redirect(_visit_url(rec.visit))
+    fields = ("text", "addressee_body", "addressee_official", "issued_on", "deadline_days")
+    form = RecommendationForm(request.POST or None, initial={name: getattr(rec, name) for name in fields})
+
+    def save() -> str:
+        services.recommendation_update(actor=request.user, recommendation=rec, **form.cleaned_data)
+        return _visit_url(rec.visit)
+
+    if answer := _submitted(request, form, save, _("The recommendation was saved.")):
+        return answer
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the recommendation"),
+        intro=_("The deadline is counted again in working days from the day it is issued."),
+        cancel=_visit_url(rec.visit),
     )
 
 
@@ -517,6 +623,8 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("control/plans/", plan_list, name="control-plan-list"),
     path("control/plans/new/", plan_create, name="control-plan-create"),
+    path("control/plans/<int:pk>/", plan_detail, name="control-plan-detail"),
+    path("control/plans/<int:pk>/edit/", plan_edit, name="control-plan-edit"),
     path("control/visits/", visit_list, name="control-visit-list"),
     path("control/visits/new/", visit_create, name="control-visit-create"),
     path("control/visits/<int:pk>/", visit_detail, name="control-visit-detail"),
@@ -524,7 +632,9 @@ urlpatterns = [
     path("control/visits/<int:pk>/photos/", visit_photo, name="control-visit-photo"),
     path("control/visits/<int:pk>/recommendations/new/", recommendation_create, name="control-recommendation-create"),
     path("control/photos/<int:pk>/", photo_download, name="control-photo"),
+    path("control/photos/<int:pk>/delete/", photo_delete, name="control-photo-delete"),
     path("control/recommendations/", recommendation_list, name="control-recommendation-list"),
+    path("control/recommendations/<int:pk>/edit/", recommendation_edit, name="control-recommendation-edit"),
     path("control/recommendations/<int:pk>/close/", recommendation_close, name="control-recommendation-close"),
     path("control/posts/", post_list, name="control-post-list"),
     path("control/posts/new/", post_create, name="control-post-create"),

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from amanat.appeals.choices import AppealType
+from amanat.appeals.selectors import appeals_for
 from amanat.core.exports import Column
 from amanat.core.lists import ScopedListView
 from amanat.core.permissions import has_action, need
@@ -170,8 +172,25 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_override": has_action(user, ProgrammeAction.OVERRIDE, item.org_unit),
         "may_manage": has_action(user, ProgrammeAction.MANAGE, item.org_unit),
         "may_verify": may_verify,
+        **_linked_appeals(user, item),
     }
     return render(request, "programme/manage/item_detail.html", context)
+
+
+def _linked_appeals(user: Any, item: Item) -> dict[str, Any]:
+    """The appeals the item answers, voters' mandates apart from other appeals; only those the
+    user may see are shown, the rest are counted."""
+    visible = list(
+        item.appeals.filter(pk__in=appeals_for(user).values("pk"))
+        .select_related("territory")
+        .order_by("-received_at", "-id")
+    )
+    mandates = [appeal for appeal in visible if appeal.appeal_type == AppealType.MANDATE]
+    return {
+        "linked_mandates": mandates,
+        "linked_appeals": [appeal for appeal in visible if appeal.appeal_type != AppealType.MANDATE],
+        "linked_hidden": item.appeals.count() - len(visible),
+    }
 
 
 @login_required

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -25,10 +25,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from amanat.appeals.choices import AppealStatus, AppealType
+from amanat.appeals.models import Appeal
 from amanat.core.forms import add_service_errors
-from amanat.org.models import StateBody, Territory
+from amanat.core.process_cache import cached_choices
+from amanat.org.models import Official, StateBody, Territory
 from amanat.programme import selectors
 from amanat.programme.choices import ItemKind, ItemStatus, ReportState
+from amanat.programme.filtersets import within
 from amanat.programme.models import Evidence, Follower, IndicatorValue, Item, Report
 from amanat.programme.services import follow as follow_service
 
@@ -40,32 +44,62 @@ INLINE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "applicati
 # --- forms --------------------------------------------------------------------------------------
 
 
+def _indented(item: Item) -> str:
+    return "\u2003" * max(item.depth - 1, 0) + f"{item.code} {item.title}".strip()
+
+
+def _name(place_or_body: Territory | StateBody) -> str:
+    return str(place_or_body.name)
+
+
+def _post(official: Official) -> str:
+    """An official by post and body, never by the person's name."""
+    return f"{official.title}, {official.body.name}" if official.body_id else str(official.title)
+
+
 class TrackerFilterForm(forms.Form):
+    """The tracker's filters: direction (or commitment, with everything under it), district,
+    status, responsible body and official (by post). The option lists are this process's copies
+    (`core.process_cache`), so a tracker page costs no query for them while nothing changes."""
+
     direction = forms.TypedChoiceField(label=_("Direction"), required=False, coerce=int, empty_value=None)
     district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False)
     body = forms.TypedChoiceField(label=_("Responsible body"), required=False, coerce=int, empty_value=None)
+    official = forms.TypedChoiceField(label=_("Responsible official"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, items: QuerySet[Item], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        directions = items.filter(depth=1).order_by("path")
-        self.fields["direction"].choices = everything + [(d.pk, f"{d.code} {d.title}".strip()) for d in directions]
+        branches = items.filter(Q(kind__in=[ItemKind.DIRECTION, ItemKind.COMMITMENT]) | Q(numchild__gt=0)).order_by(
+            "programme_id", "path"
+        )
+        self.fields["direction"].choices = everything + cached_choices(branches, _indented)
         territories = Territory.objects.filter(pk__in=items.values("territory_id")).order_by("path")
-        self.fields["district"].choices = everything + [(t.pk, t.name) for t in territories]
+        self.fields["district"].choices = everything + cached_choices(territories, _name)
         self.fields["status"].choices = everything + list(ItemStatus.choices)
         bodies = StateBody.objects.filter(pk__in=items.values("responsible_body_id")).order_by("path")
-        self.fields["body"].choices = everything + [(b.pk, b.name) for b in bodies]
+        self.fields["body"].choices = everything + cached_choices(bodies, _name)
+        officials = (
+            Official.objects.filter(pk__in=items.values("responsible_official_id"))
+            .select_related("body")
+            .order_by("body__path", "-is_head", "pk")
+        )
+        self.fields["official"].choices = everything + cached_choices(officials, _post)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
     def apply(self, items: QuerySet[Item]) -> QuerySet[Item]:
-        if not self.is_valid():
+        """The items the filters keep. A value that names nothing published (an old link, a typed
+        address) matches no item, and the form says why."""
+        if not self.is_bound:
             return items
+        if not self.is_valid():
+            return items.none()
         data = self.cleaned_data
         if data.get("direction"):
-            top = items.filter(pk=data["direction"], depth=1).first()
-            items = items.filter(path__startswith=top.path) if top else items.none()
+            top = items.filter(pk=data["direction"]).only("pk", "path", "programme_id").first()
+            items = within(items, top) if top else items.none()
         if data.get("district"):
             place = Territory.objects.filter(pk=data["district"]).first()
             items = items.filter(territory__path__startswith=place.path) if place else items.none()
@@ -74,6 +108,8 @@ class TrackerFilterForm(forms.Form):
             items = items.filter(Q(status_override=status) | Q(status_override="", computed_status=status))
         if data.get("body"):
             items = items.filter(responsible_body_id=data["body"])
+        if data.get("official"):
+            items = items.filter(responsible_official_id=data["official"])
         return items
 
 
@@ -123,6 +159,33 @@ def _indicator_rows(item: Item) -> list[dict[str, Any]]:
     return rows
 
 
+def _mandates(item: Item) -> dict[str, Any]:
+    """What the public may know of the voters' mandates an item (or the items under it) answers:
+    how many, how many people signed them, and where they came from. Nothing about who gave them:
+    no names, no addresses, no phones, not even the mandate's own text (it may name people)."""
+    answering = selectors.public_items().filter(programme_id=item.programme_id, path__startswith=item.path)
+    mandates = Appeal.objects.filter(
+        appeal_type=AppealType.MANDATE, programme_items__in=answering.values("pk")
+    ).exclude(status=AppealStatus.MERGED)
+    ids = mandates.values("pk").distinct()
+    by_place = (
+        Appeal.objects.filter(pk__in=ids)
+        .order_by()
+        .values("territory_id")
+        .annotate(n=Count("pk"), people=Sum("signatories"))
+    )
+    rows = list(by_place)
+    places = {t.pk: t for t in Territory.objects.filter(pk__in=[r["territory_id"] for r in rows if r["territory_id"]])}
+    return {
+        "count": sum(r["n"] for r in rows),
+        "signatories": sum(r["people"] or 0 for r in rows),
+        "places": sorted(
+            ({"territory": places.get(r["territory_id"]), "count": r["n"]} for r in rows),
+            key=lambda p: (p["territory"] is None, p["territory"].path if p["territory"] else ""),
+        ),
+    }
+
+
 def _share_links(request: HttpRequest, item: Item) -> dict[str, str]:
     url = request.build_absolute_uri(reverse("programme:tracker-item", args=[item.pk]))
     text = f"{item.code} {item.title}".strip()
@@ -156,6 +219,7 @@ def _item_page(request: HttpRequest, item: Item, form: FollowForm, *, status: in
         "share": _share_links(request, item),
         "form": form,
         "is_direction": item.kind == ItemKind.DIRECTION,
+        "mandates": _mandates(item),
         **extra,
     }
     return render(request, "programme/public/item.html", context, status=status)

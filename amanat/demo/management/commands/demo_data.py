@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from amanat.demo import appeals, bulk, logins, population, programme, receptions, structure
+from amanat.demo import appeals, bulk, logins, population, programme, programme_control, receptions, structure
 from amanat.demo.plan import BASE_MEMBERS, build_plan
 
 
@@ -85,6 +85,7 @@ class Command(BaseCommand):
         )
         self.part("Category suggestion", self.train_classifier, "trained on {} appeals")
         self.part("Election programme", programme.load_programme, "{} road-map items with reports added")
+        self.part("Party control", programme_control.load_control, "{} visits and posts added")
         self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
         if members:
             self.generate(members, batch)
