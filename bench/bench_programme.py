@@ -1,9 +1,9 @@
 """Benchmark: programme control at 20,000 items, 100,000 indicator values, 200,000 reports.
 
 A fresh database (SQLite file or PostgreSQL database) gets the base demo, then a generated
-programme: 10 directions × 10 commitments × ~200 road-map items (20,000 items), 25,000
-indicators with four quarters of values each (100,000), and ten quarters of reports per item
-(200,000), some confirmed, some partly, some not. Rows go in with bulk inserts (tree paths are
+programme: 10 directions × 10 commitments × 200 road-map items (20,000 road-map items, 20,110
+in all), ~27,500 indicators with four quarters of values each (~110,000), and ten quarters of
+reports per road-map item (200,000), some confirmed, some partly, some not. Rows go in with bulk inserts (tree paths are
 written directly); `recompute_all` then sets every item's progress and status.
 
 Measured in a child process:
@@ -67,7 +67,7 @@ def generate(items: int) -> dict[str, Any]:
     def path(*steps: int) -> str:
         return "".join(_base36(step + 1) for step in steps)
 
-    per_commitment = max((items - 110) // 100, 1)
+    per_commitment = max(-(-items // 100), 1)  # road-map items: at least `items` of them
     rows: list[Item] = []
     root = Item.objects.filter(depth=1).order_by("-path").values_list("path", flat=True).first()
     offset = int(root[:4], 36) if root else 0
@@ -212,12 +212,16 @@ def worker(options: dict[str, Any]) -> dict[str, Any]:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     public = Client()
+    commitment = (
+        Item.objects.filter(programme_id=result["programme"], depth=2).order_by("path").values_list("pk", flat=True)[0]
+    )
     pages: dict[str, tuple[Client, str, float]] = {}
     for name, client, url_name, query, target in (
         (AFTER_CHANGE, staff, "programme:analysis", "", ANALYSIS_MS),
         ("analysis", staff, "programme:analysis", "", ANALYSIS_MS),
         ("tracker", public, "programme:tracker", "", TRACKER_MS),
         ("tracker, status at risk", public, "programme:tracker", "?status=at_risk", TRACKER_MS),
+        ("tracker, one commitment", public, "programme:tracker", f"?direction={commitment}", TRACKER_MS),
     ):
         try:
             pages[name] = (client, reverse(url_name) + query, target)

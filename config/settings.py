@@ -328,4 +328,10 @@ PROGRAMME_REPORT_OPEN_DAYS = int(os.environ.get("AMANAT_PROGRAMME_REPORT_OPEN_DA
 PROGRAMME_ABSURD_FACTOR = int(os.environ.get("AMANAT_PROGRAMME_ABSURD_FACTOR", "100"))
 # Party control's recommendations: the visit's members are reminded this many working days before the deadline.
 PROGRAMME_RECOMMENDATION_REMIND_DAYS = int(os.environ.get("AMANAT_PROGRAMME_RECOMMENDATION_REMIND_DAYS", "3"))
+# The day after the deadline an open one turns overdue and the members are told (level 1); then, as
+# for appeals, the ladder at these working days after the deadline: level 2 the branch's party
+# control and executive secretary, level 3 the parent branch's executive secretary.
+PROGRAMME_RECOMMENDATION_ESCALATION_DAYS = [
+    int(day) for day in os.environ.get("AMANAT_PROGRAMME_RECOMMENDATION_ESCALATION_DAYS", "5,10").split(",") if day
+]
 PROGRAMME_EVIDENCE_MAX_BYTES = int(os.environ.get("AMANAT_PROGRAMME_EVIDENCE_MAX_MB", "10")) * 2**20

@@ -26,6 +26,7 @@ VERBS = {
     "programme.recommendation_updated": _("Recommendation changed"),
     "programme.recommendation_closed": _("Recommendation closed"),
     "programme.recommendation_overdue": _("Recommendation became overdue"),
+    "programme.recommendation_escalated": _("Overdue recommendation escalated"),
     "programme.post_created": _("Control post opened"),
     "programme.post_updated": _("Control post changed"),
     "programme.post_checked": _("Control post checked"),

@@ -556,6 +556,7 @@ class Recommendation(TimeStampedModel):
     response = models.TextField(_("response"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     reminder_sent_on = models.DateField(_("reminder sent"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_field = "visit__org_unit"

@@ -29,7 +29,7 @@ from amanat.programme.models import (
     VisitStatus,
 )
 from amanat.programme.services import control
-from amanat.programme.sweeps_control import OVERDUE, REMINDER, recommendations_sweep
+from amanat.programme.sweeps_control import ESCALATED, OVERDUE, REMINDER, recommendations_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +253,59 @@ def test_the_sweep_reminds_once_then_marks_overdue(prog: SimpleNamespace, visit:
     assert rec.status == RecommendationStatus.OVERDUE
     assert Notification.objects.filter(kind=OVERDUE).count() == 2
     assert Notification.objects.filter(kind=REMINDER).count() == 2
+
+
+def test_overdue_recommendations_climb_the_ladder_once_per_level(
+    client: Any, prog: SimpleNamespace, visit: MonitoringVisit, frozen: Any, make_user: Any, tree: SimpleNamespace
+) -> None:
+    makat_control = make_user("party_control", tree.makat)
+    makat_secretary = make_user("executive_secretary", tree.makat)
+    regional_secretary = make_user("executive_secretary", tree.regional)
+    rec = _recommend(prog, visit, deadline_days=5)  # due Tue 8 Dec 2026
+
+    def told() -> set[Any]:
+        return {n.user for n in Notification.objects.filter(kind=ESCALATED)}
+
+    frozen.move_to(at(dt.date(2026, 12, 9)))  # overdue: level 1, the visit's members
+    recommendations_sweep()
+    rec.refresh_from_db()
+    assert (rec.status, rec.escalation_level) == (RecommendationStatus.OVERDUE, 1)
+    assert {n.user for n in Notification.objects.filter(kind=OVERDUE)} == {prog.deputy, prog.control}
+
+    frozen.move_to(at(dt.date(2026, 12, 14)))  # 4 working days late: not yet
+    recommendations_sweep()
+    assert told() == set()
+
+    frozen.move_to(at(dt.date(2026, 12, 15)))  # 5 working days late: the branch's control and secretary
+    recommendations_sweep()
+    recommendations_sweep()
+    rec.refresh_from_db()
+    assert rec.escalation_level == 2
+    assert told() == {makat_control, makat_secretary}
+
+    frozen.move_to(at(dt.date(2026, 12, 23)))  # 10 working days (16 December is a holiday): the region
+    recommendations_sweep()
+    rec.refresh_from_db()
+    assert rec.escalation_level == 3
+    assert told() == {makat_control, makat_secretary, regional_secretary}
+    assert Notification.objects.filter(kind=ESCALATED, user=regional_secretary).count() == 1
+    client.force_login(prog.control)
+    page = client.get(reverse("programme:control-recommendation-list"))
+    assert "escalated: level 3" in page.content.decode()
+    steps = AuditEvent.objects.filter(verb="programme.recommendation_escalated", target_id=str(rec.pk))
+    assert [e.changes["escalation_level"] for e in steps.order_by("id")] == [[1, 2], [2, 3]]
+
+
+def test_a_closed_recommendation_is_not_escalated(prog: SimpleNamespace, visit: MonitoringVisit, frozen: Any) -> None:
+    rec = _recommend(prog, visit, deadline_days=5)
+    frozen.move_to(at(dt.date(2026, 12, 9)))
+    recommendations_sweep()
+    control.recommendation_close(actor=prog.control, recommendation=rec, outcome="done", response="Repaired.")
+    frozen.move_to(at(dt.date(2026, 12, 23)))
+    recommendations_sweep()
+    rec.refresh_from_db()
+    assert rec.escalation_level == 1
+    assert not Notification.objects.filter(kind=ESCALATED).exists()
 
 
 def test_overdue_recommendations_come_first(client: Any, prog: SimpleNamespace, visit: MonitoringVisit) -> None:
