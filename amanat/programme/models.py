@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from amanat.core.i18n import translated
-from amanat.core.models import TimeStampedModel
+from amanat.core.models import SoftDeleteModel, TimeStampedModel
 from amanat.core.permissions import ScopedQuerySet
 from amanat.org.models import Deputy, Faction, Official, OrgUnit, StateBody, Territory, TreeManager, TreeQuerySet
 from amanat.programme.choices import BudgetSource, Direction, EvidenceKind, ItemKind, ItemStatus, ReportState
@@ -504,8 +504,8 @@ def visit_photo_path(instance: VisitPhoto, filename: str) -> str:
     return f"programme/visits/{instance.visit_id}/{filename}"
 
 
-class VisitPhoto(models.Model):
-    """A photo (or scanned document) taken on a monitoring visit."""
+class VisitPhoto(SoftDeleteModel):
+    """A photo (or scanned document) taken on a monitoring visit; a removed one is kept, hidden."""
 
     visit = models.ForeignKey(MonitoringVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("file"), upload_to=visit_photo_path)
@@ -517,7 +517,6 @@ class VisitPhoto(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_field = "visit__org_unit"
 
     class Meta:

@@ -272,21 +272,15 @@ def visit_photo_add(*, actor: Any, visit: MonitoringVisit, upload: UploadedFile)
     return photo
 
 
-def _remove_file(storage: Any, name: str) -> None:
-    if name and storage.exists(name):
-        storage.delete(name)
-
-
 @transaction.atomic
 def visit_photo_delete(*, actor: Any, photo: VisitPhoto) -> None:
-    """Remove a photo from its visit; the file leaves storage only once the removal is committed."""
+    """Remove a photo from its visit: hidden from every page and the API, kept (with its file)
+    for the record like all domain data, and audited."""
     visit = photo.visit
     _need_verify(actor, visit.org_unit)
-    storage, name = photo.file.storage, photo.file.name
     data = {"photo": photo.pk, "name": photo.original_name, "size": photo.size}
-    photo.delete()
+    photo.soft_delete(actor=actor)
     audit.record(actor=actor, verb="programme.visit_photo_deleted", target=visit, data=data)
-    transaction.on_commit(lambda: _remove_file(storage, name), robust=True)
 
 
 # Recommendations

@@ -215,12 +215,8 @@ def photo(prog: SimpleNamespace, visit: MonitoringVisit) -> VisitPhoto:
     )
 
 
-def test_a_photo_is_deleted_after_confirmation_and_its_file_removed(
-    client: Any,
-    prog: SimpleNamespace,
-    visit: MonitoringVisit,
-    photo: VisitPhoto,
-    django_capture_on_commit_callbacks: Any,
+def test_a_removed_photo_is_hidden_after_confirmation_and_kept_for_the_record(
+    client: Any, prog: SimpleNamespace, visit: MonitoringVisit, photo: VisitPhoto
 ) -> None:
     storage, name = photo.file.storage, photo.file.name
     client.force_login(prog.deputy)
@@ -228,14 +224,15 @@ def test_a_photo_is_deleted_after_confirmation_and_its_file_removed(
     assert url in client.get(reverse("programme:control-visit-detail", args=[visit.pk])).text
     confirm = client.get(url)
     assert confirm.status_code == 200 and "roof.png" in confirm.text and 'method="post"' in confirm.text
-    assert VisitPhoto.objects.filter(pk=photo.pk).exists()  # asking is not deleting
+    assert VisitPhoto.objects.filter(pk=photo.pk).exists()  # asking is not removing
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        answer = client.post(url)
+    answer = client.post(url)
     assert answer.status_code == 302 and answer.url == reverse("programme:control-visit-detail", args=[visit.pk])
-    assert len(callbacks) == 1
     assert not VisitPhoto.objects.filter(pk=photo.pk).exists()
-    assert not storage.exists(name)
+    assert "roof.png" not in client.get(answer.url).text
+    assert client.get(reverse("programme:control-photo", args=[photo.pk])).status_code == 404
+    kept = VisitPhoto.all_objects.get(pk=photo.pk)
+    assert kept.deleted_by == prog.deputy and storage.exists(name)
     event = AuditEvent.objects.get(verb="programme.visit_photo_deleted", target_id=str(visit.pk))
     assert event.data["name"] == "roof.png"
 
