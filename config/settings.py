@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "amanat.notifications",
     "amanat.appeals",
     "amanat.programme",
+    "amanat.documents",
+    "amanat.assignments",
+    "amanat.meetings",
+    "amanat.councils",
+    "amanat.projects",
     "amanat.api",
     "amanat.demo",
 ]

@@ -10,4 +10,9 @@ urlpatterns = [
     path("", include("amanat.notifications.api_urls")),
     path("", include("amanat.appeals.api.urls")),
     path("", include("amanat.programme.api.urls")),
+    path("", include("amanat.documents.api.urls")),
+    path("", include("amanat.assignments.api.urls")),
+    path("", include("amanat.meetings.api.urls")),
+    path("", include("amanat.councils.api.urls")),
+    path("", include("amanat.projects.api.urls")),
 ]
