@@ -167,6 +167,7 @@ def load_programme(*, today: dt.date | None = None) -> int:
                 direction="more" if indicator[5] > indicator[4] else "less", source="Отчёт исполнителя",
             )  # fmt: skip
             leaves.append((item, ind, rng.choice(["good", "steady", "steady", "weak", "weak", "stalled"])))
+    _versions(programme, leaves, today)
 
     reports: list[Report] = []
     values: list[tuple[Indicator, int, int, Decimal, Decimal]] = []
@@ -215,3 +216,32 @@ def load_programme(*, today: dt.date | None = None) -> int:
 
     recompute_all(Item.objects.filter(programme=programme).select_related("programme").order_by("path"), today=today)
     return len(leaves)
+
+
+def _versions(programme: Programme, leaves: list[tuple[Item, Indicator, str]], today: dt.date) -> None:
+    """Version 1 as adopted, then a revision that moves one deadline and lowers one target, so the
+    versions pages have something to show (and flag)."""
+    from amanat.programme.services.versions import version_adopt
+
+    secretary = get_user_model().objects.filter(email="secretary@amanat.kz").first()
+    if secretary is None or len(leaves) < 2:
+        return
+    first = min(dt.date(2023, 3, 15), today)
+    version_adopt(
+        actor=secretary, programme=programme, adopted_on=first,
+        basis="Решение бюро политсовета Атырауского областного филиала от 15.03.2023 № 3",
+        note_kk="Облыстық жол картасы бекітілді.", note_ru="Утверждена региональная дорожная карта.",
+        note_en="The regional road map adopted.",
+    )  # fmt: skip
+    (item, _ind, _p), (_other, indicator, _q) = leaves[0], leaves[1]
+    if item.planned_end:
+        Item.objects.filter(pk=item.pk).update(planned_end=item.planned_end + dt.timedelta(days=183))
+    lowered = indicator.baseline + (indicator.target - indicator.baseline) * Decimal("0.8")
+    Indicator.objects.filter(pk=indicator.pk).update(target=lowered.quantize(Decimal("0.01")))
+    version_adopt(
+        actor=secretary, programme=programme, adopted_on=max(first, today - dt.timedelta(days=200)),
+        basis="Решение политсовета Атырауского областного филиала № 7",
+        note_kk="Бір тармақтың мерзімі ұзартылды, бір көрсеткіштің нысаналы мәні өзгертілді.",
+        note_ru="Продлён срок одного пункта, изменено целевое значение одного показателя.",
+        note_en="One item's deadline extended, one indicator's target changed.",
+    )  # fmt: skip

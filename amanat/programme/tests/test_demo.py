@@ -11,6 +11,7 @@ from django.core.management import call_command
 from amanat.demo.programme import CODE, load_programme
 from amanat.programme.choices import ItemKind, ItemStatus, ReportState
 from amanat.programme.models import Indicator, IndicatorValue, Item, Programme, Report
+from amanat.programme.services.versions import compare
 
 
 @pytest.mark.django_db
@@ -31,6 +32,11 @@ def test_demo_programme_is_realistic_and_idempotent() -> None:
     assert IndicatorValue.objects.filter(report__in=reports).count() == reports.count()
     statuses = set(leaves.values_list("computed_status", flat=True))
     assert ItemStatus.AT_RISK in statuses and len(statuses) >= 2  # recomputed, not all the default
+    first, second = programme.versions.order_by("number")
+    assert programme.version == 2
+    changes = compare(first.snapshot, second.snapshot)
+    flags = {flag for c in changes for flag in [*c["flags"], *(f for i in c["indicators"] for f in i["flags"])]}
+    assert {"deadline_later", "target_weaker"} <= flags  # the revision shows what it moved and lowered
 
     counts = (Item.objects.count(), Report.objects.count(), IndicatorValue.objects.count())
     assert load_programme() == 0
