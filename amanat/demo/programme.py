@@ -168,6 +168,7 @@ def load_programme(*, today: dt.date | None = None) -> int:
             )  # fmt: skip
             leaves.append((item, ind, rng.choice(["good", "steady", "steady", "weak", "weak", "stalled"])))
     _versions(programme, leaves, today)
+    _mandates(leaves, today)
 
     reports: list[Report] = []
     values: list[tuple[Indicator, int, int, Decimal, Decimal]] = []
@@ -245,3 +246,54 @@ def _versions(programme: Programme, leaves: list[tuple[Item, Indicator, str]], t
         note_ru="Продлён срок одного пункта, изменено целевое значение одного показателя.",
         note_en="One item's deadline extended, one indicator's target changed.",
     )  # fmt: skip
+
+
+# Voters' mandates taken at the 2023 campaign's meetings: (branch, direction, signatories, kk, ru,
+# whether a programme item answers it already).
+MANDATES: tuple[tuple[str, str, int, str, str, bool], ...] = (
+    ("makat", "6", 214, "Доссор кентінде жаңа мектеп салу: балалар үш ауысымда оқиды.",
+     "Построить новую школу в посёлке Доссор: дети учатся в три смены.", True),
+    ("makat", "2", 87, "Мақат кентінің шетіндегі көшелерге ауыз су құбырын тарту.",
+     "Провести водопровод на окраинные улицы посёлка Макат.", True),
+    ("inder", "1", 156, "Индербор – Есболай жолын жөндеу, көктемде жол жабылып қалады.",
+     "Отремонтировать дорогу Индербор – Есболай: весной её размывает.", True),
+    ("zhylyoi", "5", 63, "Қосшағыл ауылында дәрігерлік амбулатория ашу.",
+     "Открыть врачебную амбулаторию в селе Косшагыл.", True),
+    ("kurmangazy", "3", 120, "Ганюшкино ауылының жаңа көшелерін газдандыру.",
+     "Газифицировать новые улицы села Ганюшкино.", False),
+    ("atyrau-city", "8", 340, "Жайық жағалауындағы рұқсатсыз қоқыс үйінділерін жою.",
+     "Ликвидировать несанкционированные свалки на берегу Урала.", True),
+    ("kyzylkoga", "9", 45, "Миялы ауылының мәдениет үйін жөндеу.",
+     "Отремонтировать дом культуры в селе Миялы.", False),
+    ("isatai", "7", 72, "Аккыстау ауылында жастарға арналған жұмыс орындарын ашу.",
+     "Создать рабочие места для молодёжи в селе Аккистау.", False),
+)  # fmt: skip
+
+
+def _mandates(leaves: list[tuple[Item, Indicator, str]], today: dt.date) -> None:
+    """Voters' mandates (appeals of that type, registered as staff do) and the items answering them."""
+    from amanat.appeals.choices import AppealType, Channel
+    from amanat.appeals.services.intake import Intake, appeal_register
+    from amanat.programme.services.mandates import mandate_link
+
+    users = get_user_model().objects
+    registrar = users.filter(email="regional.admin@amanat.kz").first()
+    secretary = users.filter(email="secretary@amanat.kz").first()
+    if registrar is None or secretary is None:
+        return
+    received = timezone.make_aware(dt.datetime.combine(min(dt.date(2023, 3, 10), today), dt.time(15)))
+    for branch, direction, signatories, kk, ru, linked in MANDATES:
+        item = next(
+            (i for i, _ind, _p in leaves if i.org_unit.code == branch and i.code.startswith(f"{direction}.")), None
+        )
+        if item is None:
+            continue
+        intake = Intake(
+            appeal_type=AppealType.MANDATE, channel=Channel.FIELD_MEETING, text=f"{kk}\n\n{ru}", language="kk",
+            subject=ru[:120], territory=item.territory, is_collective=True, signatories=signatories,
+            applicant_name="Сайлаушылар жиналысы / Собрание избирателей", answer_channel="in_person", consent=True,
+            org_unit=item.org_unit, received_at=received,
+        )  # fmt: skip
+        appeal = appeal_register(actor=registrar, intake=intake).appeal
+        if linked:
+            mandate_link(actor=secretary, item=item, appeal=appeal)

@@ -8,6 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from amanat.appeals.choices import AppealType
+from amanat.appeals.models import Appeal
 from amanat.demo.programme import CODE, load_programme
 from amanat.programme.choices import ItemKind, ItemStatus, ReportState
 from amanat.programme.models import Indicator, IndicatorValue, Item, Programme, Report
@@ -37,6 +39,9 @@ def test_demo_programme_is_realistic_and_idempotent() -> None:
     changes = compare(first.snapshot, second.snapshot)
     flags = {flag for c in changes for flag in [*c["flags"], *(f for i in c["indicators"] for f in i["flags"])]}
     assert {"deadline_later", "target_weaker"} <= flags  # the revision shows what it moved and lowered
+    mandates = Appeal.objects.filter(appeal_type=AppealType.MANDATE)
+    assert mandates.count() >= 6 and mandates.filter(programme_items__programme=programme).exists()
+    assert mandates.exclude(programme_items__isnull=False).exists()  # some still wait for an item
 
     counts = (Item.objects.count(), Report.objects.count(), IndicatorValue.objects.count())
     assert load_programme() == 0
