@@ -5,9 +5,11 @@ Every function checks the actor's permission, validates field by field (a Valida
 by field name, so that forms show each message beside its field), changes nothing on bad input
 and records one audit event with the changed fields before → after.
 
-Categories and deadline policies are shared by the whole branch (`scope_field = None`): anyone
-who holds `appeals.manage_routing` somewhere may edit them. A routing rule belongs to its
-responsible unit: it may be written only by someone who holds the action on that unit.
+Categories and deadline policies are shared by the whole branch (`scope_field = None`): they
+change every district's deadlines, so only someone who holds `appeals.manage_routing` on the
+regional branch (the top of the tree) may edit them; a district secretary reads them. A routing
+rule belongs to its responsible unit: it may be written only by someone who holds the action on
+that unit.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from amanat.appeals.permissions import AppealAction
 from amanat.appeals.services.reference import forget_reference
 from amanat.audit.services import diff, record, register_verbs, snapshot
 from amanat.core.permissions import has_action, require
+from amanat.org.choices import OrgUnitKind
+from amanat.org.models import OrgUnit
 
 
 class RoutingVerb(models.TextChoices):
@@ -60,8 +64,10 @@ TREE_FIELDS = ("path", "depth", "numchild")
 
 
 def can_manage_routing(user: Any) -> bool:
-    """Whether the user may edit the shared reference data (categories, deadline policies)."""
-    return has_action(user, AppealAction.MANAGE_ROUTING)
+    """Whether the user may edit the shared reference data (categories, deadline policies): the
+    action held on the regional branch (or the central office above it), not on a district."""
+    tops = OrgUnit.objects.filter(kind__in=[OrgUnitKind.CENTRAL, OrgUnitKind.REGIONAL])
+    return any(has_action(user, AppealAction.MANAGE_ROUTING, unit) for unit in tops)
 
 
 def _require_shared(actor: Any) -> None:
@@ -255,7 +261,8 @@ def _rule_domain_checks(actor: Any, rule: RoutingRule) -> dict[str, Any]:
 @transaction.atomic
 def rule_create(*, actor: Any, **fields: Any) -> RoutingRule:
     """Add a routing rule: category (or any) × territory (or any) → unit, executor, state body."""
-    _require_shared(actor)  # the unit itself is checked below, with a message beside the field
+    if not has_action(actor, AppealAction.MANAGE_ROUTING):  # the unit is checked below, beside its field
+        raise PermissionDenied
     rule = RoutingRule()
     names = _assign(rule, fields, RULE_FIELDS)
     check = _rule_checks(rule)

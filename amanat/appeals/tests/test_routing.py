@@ -160,10 +160,23 @@ def test_a_category_with_appeals_is_never_deleted(client, admin, cats, appeal_fa
     assert not Category.objects.filter(pk=cats.social.pk).exists()
 
 
-def test_categories_are_shared_so_a_district_secretary_may_edit_them(client, makat_admin, cats):
+def test_categories_and_policies_serve_the_region_so_a_district_secretary_only_reads_them(
+    client, makat_admin, admin, cats
+):
     client.force_login(makat_admin)
-    assert client.get(reverse("appeals:category-list")).status_code == 200
-    services.category_update(actor=makat_admin, category=cats.roads, changes={"name_en": "Roads!"})
+    page = client.get(reverse("appeals:category-list"))
+    assert page.status_code == 200 and cats.roads.name_ru in page.content.decode()
+    assert reverse("appeals:category-edit", args=[cats.roads.pk]) not in page.content.decode()
+    with pytest.raises(PermissionDenied):
+        services.category_update(actor=makat_admin, category=cats.roads, changes={"name_en": "Roads!"})
+    edit = client.post(reverse("appeals:category-edit", args=[cats.roads.pk]), {"code": "roads", "name_en": "Roads!"})
+    assert edit.status_code == 403
+    assert client.post(reverse("appeals:policy-edit", args=["complaint"]), {"term_days": 5}).status_code == 403
+    assert reverse("appeals:policy-edit", args=["complaint"]) not in client.get(reverse("appeals:policy-list")).text
+    cats.roads.refresh_from_db()
+    assert cats.roads.name_en != "Roads!"
+    # The regional branch edits them.
+    services.category_update(actor=admin, category=cats.roads, changes={"name_en": "Roads!"})
     cats.roads.refresh_from_db()
     assert cats.roads.name_en == "Roads!"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,6 +39,13 @@ FORM_TEMPLATE = "appeals/routing/form.html"
 
 def _need_routing(request: HttpRequest) -> None:
     need(request.user, AppealAction.MANAGE_ROUTING)
+
+
+def _need_shared(request: HttpRequest) -> None:
+    """Categories and deadline policies serve the whole region: only the regional branch edits them."""
+    _need_routing(request)
+    if not services.can_manage_routing(request.user):
+        raise PermissionDenied
 
 
 def _render_form(request: HttpRequest, context: dict[str, Any], *, template: str = FORM_TEMPLATE) -> HttpResponse:
@@ -100,6 +107,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
         "total": len(categories),
         "active": sum(1 for c in categories if c.is_active),
         "tab": "categories",
+        "can_edit": services.can_manage_routing(request.user),
     }
     return render(request, "appeals/routing/category_list.html", context)
 
@@ -107,7 +115,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def category_create(request: HttpRequest) -> HttpResponse:
-    _need_routing(request)
+    _need_shared(request)
     parent = None
     raw_parent = request.GET.get("parent", "")
     if raw_parent:
@@ -129,7 +137,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _need_routing(request)
+    _need_shared(request)
     category = _category_get(pk)
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
@@ -154,7 +162,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def category_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    _need_routing(request)
+    _need_shared(request)
     category = _category_get(pk)
     changed = services.category_deactivate(actor=request.user, category=category)
     if changed:
@@ -165,7 +173,7 @@ def category_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def category_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    _need_routing(request)
+    _need_shared(request)
     category = _category_get(pk)
     try:
         services.category_reactivate(actor=request.user, category=category)
@@ -180,7 +188,7 @@ def category_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _need_routing(request)
+    _need_shared(request)
     category = _category_get(pk)
     name = str(category)
     try:
@@ -295,13 +303,14 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def policy_list(request: HttpRequest) -> HttpResponse:
     _need_routing(request)
-    return render(request, "appeals/routing/policy_list.html", {"policies": services.policies(), "tab": "policies"})
+    context = {"policies": services.policies(), "tab": "policies", "can_edit": services.can_manage_routing(request.user)}
+    return render(request, "appeals/routing/policy_list.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_edit(request: HttpRequest, appeal_type: str) -> HttpResponse:
-    _need_routing(request)
+    _need_shared(request)
     if appeal_type not in AppealType.values:
         raise Http404
     policy = DeadlinePolicy.for_type(appeal_type)
