@@ -281,6 +281,9 @@ SPECTACULAR_SETTINGS = {
         "TerritoryKindEnum": "amanat.org.choices.TerritoryKind",
         "ProgrammeItemStatusEnum": "amanat.programme.choices.ItemStatus",
         "ProgrammeItemKindEnum": "amanat.programme.choices.ItemKind",
+        "VolunteerSignUpStatusEnum": "amanat.projects.choices.SignUpStatus",
+        "VolunteerAgeGroupEnum": "amanat.projects.choices.AgeGroup",
+        "ProjectEventKindEnum": "amanat.projects.choices.EventKind",
     },
 }
 
@@ -340,3 +343,14 @@ PROGRAMME_RECOMMENDATION_ESCALATION_DAYS = [
     int(day) for day in os.environ.get("AMANAT_PROGRAMME_RECOMMENDATION_ESCALATION_DAYS", "5,10").split(",") if day
 ]
 PROGRAMME_EVIDENCE_MAX_BYTES = int(os.environ.get("AMANAT_PROGRAMME_EVIDENCE_MAX_MB", "10")) * 2**20
+
+# --- Party work -----------------------------------------------------------------------------
+# Assignments: a reminder this many working days before each recipient's deadline; once overdue the
+# recipient is told (level 1), then the ladder at these working days after the deadline: level 2
+# the secretary of the branch above the recipient, level 3 the issuer.
+ASSIGNMENT_REMIND_DAYS = int(os.environ.get("AMANAT_ASSIGNMENT_REMIND_DAYS", "2"))
+ASSIGNMENT_ESCALATION_DAYS = [
+    int(day) for day in os.environ.get("AMANAT_ASSIGNMENT_ESCALATION_DAYS", "3,7").split(",") if day
+]
+# Volunteer sign-ups accepted from one address per hour on the public project pages.
+PROJECT_SIGNUPS_PER_HOUR = int(os.environ.get("AMANAT_PROJECT_SIGNUPS_PER_HOUR", "10"))

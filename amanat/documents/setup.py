@@ -1,8 +1,22 @@
 """What the documents app registers when Django starts: its actions and the roles that hold them,
-its audit verbs, its sweep jobs and notification kinds."""
+and its audit verbs."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "documents.created": _("Party document added"),
+    "documents.updated": _("Party document changed"),
+    "documents.version_added": _("New version of a party document added"),
+    "documents.deleted": _("Party document removed"),
+}
+
 
 def register() -> None:
-    """Filled in with the app (see amanat/programme/apps.py for the pattern)."""
+    from amanat.audit.services import register_verbs
+    from amanat.core.permissions import register_actions
+    from amanat.documents.permissions import ROLE_ACTIONS, DocumentAction
+
+    register_actions(DocumentAction, roles=ROLE_ACTIONS)
+    register_verbs(VERBS)

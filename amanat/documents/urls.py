@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from amanat.documents.views import manage
+
 app_name = "documents"
 
-manage_urlpatterns: list = []
-public_urlpatterns: list = []
+manage_urlpatterns = [
+    path("", manage.DocumentListView.as_view(), name="list"),
+    path("new/", manage.document_create, name="create"),
+    path("<int:pk>/", manage.document_detail, name="detail"),
+    path("<int:pk>/edit/", manage.document_edit, name="edit"),
+    path("<int:pk>/versions/new/", manage.version_add, name="version-add"),
+    path("versions/<int:pk>/<str:lang>/", manage.version_file, name="version-file"),
+]
+public_urlpatterns = [
+    path("", manage.public_list, name="public-list"),
+    path("<int:pk>/", manage.public_detail, name="public-detail"),
+    path("versions/<int:pk>/<str:lang>/", manage.public_file, name="public-file"),
+]
 
 urlpatterns = [
     path("manage/documents/", include(manage_urlpatterns)),

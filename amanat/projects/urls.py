@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-app_name = "projects"
+from amanat.projects.views.manage import manage_urlpatterns
+from amanat.projects.views.public import public_urlpatterns
 
-manage_urlpatterns: list = []
-public_urlpatterns: list = []
+app_name = "projects"
 
 urlpatterns = [
     path("manage/projects/", include(manage_urlpatterns)),

@@ -236,3 +236,12 @@ def test_translated_names_follow_the_chosen_language(client: Any) -> None:
     assert "Атырауский областной филиал" in client.get("/").content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Atyrau regional branch" in client.get("/").content.decode()
+
+
+def test_the_public_menu_leads_to_every_public_part_and_marks_where_we_are(client: Any) -> None:
+    home = client.get(reverse("core:home")).content.decode()
+    for name in ("programme:tracker", "projects:public-list", "documents:public-list"):
+        assert f'href="{reverse(name)}"' in home, name
+    tracker = client.get(reverse("programme:tracker")).content.decode()
+    link = re.search(rf'<a class="nav-link([^"]*)" href="{reverse("programme:tracker")}"', tracker)
+    assert link is not None and "active" in link.group(1)

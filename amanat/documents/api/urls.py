@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from amanat.documents.api.views import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -1,5 +1,5 @@
-"""/api/v1/ routes of the projects app."""
+"""/api/v1/ routes of the projects app (see api/views.py)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from amanat.projects.api.views import urlpatterns as urlpatterns

@@ -16,7 +16,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from amanat.demo import appeals, bulk, logins, population, programme, programme_control, receptions, structure
+from amanat.demo import (
+    appeals,
+    assignments,
+    bulk,
+    logins,
+    population,
+    programme,
+    programme_control,
+    projects,
+    receptions,
+    structure,
+)
 from amanat.demo.plan import BASE_MEMBERS, build_plan
 
 
@@ -86,6 +97,8 @@ class Command(BaseCommand):
         self.part("Category suggestion", self.train_classifier, "trained on {} appeals")
         self.part("Election programme", programme.load_programme, "{} road-map items with reports added")
         self.part("Party control", programme_control.load_control, "{} visits and posts added")
+        self.part("Documents and assignments", assignments.load_assignments, "{} assignments added")
+        self.part("Party projects", projects.load_projects, "{} project events added")
         self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
         if members:
             self.generate(members, batch)
