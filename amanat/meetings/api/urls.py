@@ -1,5 +1,5 @@
-"""/api/v1/ routes of the meetings app."""
+"""/api/v1/ routes of the meetings app (see api/views.py)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from amanat.meetings.api.views import urlpatterns as urlpatterns

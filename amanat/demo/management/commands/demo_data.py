@@ -21,6 +21,7 @@ from amanat.demo import (
     assignments,
     bulk,
     logins,
+    meetings,
     population,
     programme,
     programme_control,
@@ -98,6 +99,7 @@ class Command(BaseCommand):
         self.part("Election programme", programme.load_programme, "{} road-map items with reports added")
         self.part("Party control", programme_control.load_control, "{} visits and posts added")
         self.part("Documents and assignments", assignments.load_assignments, "{} assignments added")
+        self.part("Meetings", meetings.load_meetings, "{} meetings, issues and decisions added")
         self.part("Party projects", projects.load_projects, "{} project events added")
         self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
         if members:
