@@ -303,7 +303,11 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def policy_list(request: HttpRequest) -> HttpResponse:
     _need_routing(request)
-    context = {"policies": services.policies(), "tab": "policies", "can_edit": services.can_manage_routing(request.user)}
+    context = {
+        "policies": services.policies(),
+        "tab": "policies",
+        "can_edit": services.can_manage_routing(request.user),
+    }
     return render(request, "appeals/routing/policy_list.html", context)
 
 
