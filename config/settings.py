@@ -354,3 +354,9 @@ ASSIGNMENT_ESCALATION_DAYS = [
 ]
 # Volunteer sign-ups accepted from one address per hour on the public project pages.
 PROJECT_SIGNUPS_PER_HOUR = int(os.environ.get("AMANAT_PROJECT_SIGNUPS_PER_HOUR", "10"))
+# Public councils: a recommendation is adopted by more than half of the members present ("present")
+# or by more votes for than against ("cast"); the secretary and chair are reminded this many working
+# days before a response is due, and the branch's executive secretary told this many after it.
+COUNCIL_ADOPTION_RULE = os.environ.get("AMANAT_COUNCIL_ADOPTION_RULE", "present")
+COUNCIL_RECOMMENDATION_REMIND_DAYS = int(os.environ.get("AMANAT_COUNCIL_RECOMMENDATION_REMIND_DAYS", "3"))
+COUNCIL_RECOMMENDATION_ESCALATION_DAYS = int(os.environ.get("AMANAT_COUNCIL_RECOMMENDATION_ESCALATION_DAYS", "5"))

@@ -5,4 +5,12 @@ from __future__ import annotations
 
 
 def register() -> None:
-    """Filled in with the app (see amanat/programme/apps.py for the pattern)."""
+    from amanat.audit.services import register_verbs
+    from amanat.core.permissions import register_actions
+    from amanat.councils.audit_verbs import VERBS
+    from amanat.councils.permissions import ROLE_ACTIONS, CouncilAction
+
+    register_actions(CouncilAction, roles=ROLE_ACTIONS)
+    register_verbs(VERBS)
+
+    from amanat.councils import sweeps  # noqa: F401 - registers the sweep job and its notification kinds

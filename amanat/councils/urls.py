@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from amanat.councils.views import manage, public
+
 app_name = "councils"
 
-manage_urlpatterns: list = []
-public_urlpatterns: list = []
-
 urlpatterns = [
-    path("manage/councils/", include(manage_urlpatterns)),
-    path("councils/", include(public_urlpatterns)),
+    path("manage/councils/", include(manage.urlpatterns)),
+    path("councils/", include(public.urlpatterns)),
 ]

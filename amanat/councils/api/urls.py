@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from amanat.councils.api.views import urlpatterns as urlpatterns

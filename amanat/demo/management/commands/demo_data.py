@@ -20,6 +20,7 @@ from amanat.demo import (
     appeals,
     assignments,
     bulk,
+    councils,
     logins,
     meetings,
     population,
@@ -100,6 +101,7 @@ class Command(BaseCommand):
         self.part("Party control", programme_control.load_control, "{} visits and posts added")
         self.part("Documents and assignments", assignments.load_assignments, "{} assignments added")
         self.part("Meetings", meetings.load_meetings, "{} meetings, issues and decisions added")
+        self.part("Public councils", councils.load_councils, "{} councils added")
         self.part("Party projects", projects.load_projects, "{} project events added")
         self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
         if members:
