@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from amanat.core.i18n import current_language
@@ -61,6 +62,7 @@ class Entry:
     title: str
     unit: str
     kind_label: str = ""
+    url: str = ""  # set for entries that are not meetings (a public council's session)
 
     @property
     def cancelled(self) -> bool:
@@ -153,6 +155,33 @@ def _unit_names(ids: set[int], lang: str) -> dict[int, str]:
     }
 
 
+def council_sessions(*, actor: Any, unit: OrgUnit, first: dt.date, last: dt.date, kind: str | None) -> list[Entry]:
+    """Sessions of the public councils the actor sees under the unit, from `first` to `last`
+    (inclusive, Atyrau dates), as calendar entries of the kind "public council session": a council
+    keeps its own sessions (amanat.councils), the calendar shows them beside the meetings."""
+    if kind not in (None, "", MeetingKind.PUBLIC_COUNCIL):
+        return []
+    from amanat.councils.models import CouncilSession
+
+    start, end = local_bounds(first, last + dt.timedelta(days=1))
+    sessions = (
+        CouncilSession.objects.visible_to(actor, "councils.view")
+        .filter(council__org_unit__path__startswith=unit.path, starts_at__gte=start, starts_at__lt=end)
+        .select_related("council__org_unit")
+        .order_by("starts_at")[:500]
+    )
+    prefix = reverse("councils:session-detail", args=[0])[: -len("0/")]
+    zone = timezone.get_current_timezone()
+    label = str(MeetingKind.PUBLIC_COUNCIL.label)
+    return [
+        Entry(
+            session.pk, session.starts_at.astimezone(zone), MeetingKind.PUBLIC_COUNCIL, "", str(session),
+            str(session.council.org_unit), label, url=f"{prefix}{session.pk}/",
+        )
+        for session in sessions
+    ]  # fmt: skip
+
+
 def month_calendar(*, actor: Any, unit: OrgUnit, year: int, month: int, kind: str | None = None) -> Month:
     """The unit's (and its subtree's) meetings of a month as weeks of days, Monday first: each
     day's count and its first few meetings (two queries, whatever the month holds)."""
@@ -163,6 +192,12 @@ def month_calendar(*, actor: Any, unit: OrgUnit, year: int, month: int, kind: st
     by_day: dict[dt.date, list[Entry]] = defaultdict(list)
     for entry in _rows(queryset, per_day=PER_DAY):
         by_day[entry.starts_at.date()].append(entry)
+    for entry in council_sessions(actor=actor, unit=unit, first=first, last=last, kind=kind):
+        date = entry.starts_at.date()
+        counts[date] = counts.get(date, 0) + 1
+        if len(by_day[date]) < PER_DAY:
+            by_day[date].append(entry)
+            by_day[date].sort(key=lambda e: e.starts_at)
     weeks = []
     total = 0
     for week in weeks_dates:
@@ -183,6 +218,11 @@ def day_list(*, actor: Any, unit: OrgUnit, first: dt.date, days: int = 1, kind: 
         local_date__gte=first, local_date__lt=first + dt.timedelta(days=days)
     )
     entries = _rows(queryset, limit=2000)
+    last = first + dt.timedelta(days=days - 1)
+    entries = sorted(
+        [*entries, *council_sessions(actor=actor, unit=unit, first=first, last=last, kind=kind)],
+        key=lambda e: e.starts_at,
+    )
     result = [Day(date=first + dt.timedelta(days=i), in_month=True) for i in range(days)]
     index = {day.date: day for day in result}
     for entry in entries:

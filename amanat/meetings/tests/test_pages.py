@@ -10,6 +10,7 @@ from django.urls import reverse
 from amanat.meetings.models import Meeting
 from amanat.meetings.pdf import protocol_html
 from amanat.meetings.services import meetings as services
+from amanat.meetings.tests.conftest import at
 from conftest import scope_matrix
 
 
@@ -166,3 +167,24 @@ def test_viewers_without_appeal_rights_see_numbers_but_not_texts(
     assert issue.appeal.number.encode() in page.content and "Жол бұзылған".encode() not in page.content
     client.force_login(meet.secretary)
     assert "Жол бұзылған".encode() in client.get(reverse("meetings:detail", args=[meet.field.pk])).content
+
+
+def test_public_council_sessions_show_in_the_calendar_beside_the_meetings(client: Any, meet: Any, tree: Any) -> None:
+    from amanat.councils.services.councils import council_create, session_create
+
+    council = council_create(
+        actor=meet.secretary, org_unit=tree.makat, title_kk="Мақат қоғамдық кеңесі", title_ru="Общественный совет Макат"
+    )
+    session = session_create(actor=meet.secretary, council=council, starts_at=at(meet.day, 18), place="Әкімдік")
+    session_url = reverse("councils:session-detail", args=[session.pk])
+    client.force_login(meet.regional)
+    url = reverse("meetings:calendar")
+    page = client.get(url, {"unit": tree.regional.pk, "month": _month(meet)}).content.decode()
+    assert f'href="{session_url}"' in page
+    day = client.get(reverse("meetings:day"), {"unit": tree.makat.pk, "date": meet.day.isoformat()}).content.decode()
+    assert day.index("Тұрғындармен кездесу") < day.index(session_url)  # 15:00, then the council at 18:00
+    only_field = client.get(url, {"unit": tree.regional.pk, "month": _month(meet), "kind": "field_meeting"})
+    assert session_url not in only_field.content.decode()
+    client.force_login(meet.inder)
+    inder = client.get(url, {"unit": tree.inder.pk, "month": _month(meet)}).content.decode()
+    assert session_url not in inder
