@@ -224,15 +224,15 @@ def _unread_count(user: Any) -> int:
 
 @register.simple_tag(takes_context=True)
 def public_nav_link(context: template.Context, url_name: str, label: Any) -> SafeString:
-    """A link of the public site's menu, or nothing when the page does not exist (yet); active on
-    the page itself and on the pages under it."""
+    """An item of the public menu's "The party at work" list, or nothing when the page does not
+    exist (yet); marked on the page itself and on the pages under it."""
     url = url_or_none(url_name)
     if url is None:
         return mark_safe("")
     path = getattr(context.get("request"), "path", "") or ""
     is_page, is_within = path == url, url != "/" and path.startswith(url)
     return format_html(
-        '<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>',
+        '<li><a class="dropdown-item{}" href="{}"{}>{}</a></li>',
         " active" if is_within or is_page else "",
         url,
         mark_safe(' aria-current="page"') if is_page else "",

@@ -243,5 +243,5 @@ def test_the_public_menu_leads_to_every_public_part_and_marks_where_we_are(clien
     for name in ("programme:tracker", "projects:public-list", "documents:public-list"):
         assert f'href="{reverse(name)}"' in home, name
     tracker = client.get(reverse("programme:tracker")).content.decode()
-    link = re.search(rf'<a class="nav-link([^"]*)" href="{reverse("programme:tracker")}"', tracker)
+    link = re.search(rf'<a class="dropdown-item([^"]*)" href="{reverse("programme:tracker")}"', tracker)
     assert link is not None and "active" in link.group(1)
