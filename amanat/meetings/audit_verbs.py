@@ -13,6 +13,8 @@ VERBS = {
     "meetings.agenda_added": _("Agenda item added"),
     "meetings.decision_added": _("Decision of a meeting added"),
     "meetings.file_added": _("File added to a meeting"),
+    "meetings.file_removed": _("File removed from a meeting"),
+    "meetings.participant_removed": _("Participant removed from a meeting"),
     "meetings.issue_recorded": _("Issue raised at a meeting registered as an appeal"),
     "meetings.feed_created": _("Calendar feed link created"),
     "meetings.feed_revoked": _("Calendar feed link revoked"),

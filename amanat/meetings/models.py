@@ -104,8 +104,9 @@ class MeetingTransitionLog(models.Model):
         return f"{self.from_status} -> {self.to_status}"
 
 
-class Participant(TimeStampedModel):
-    """A person at (or invited to) a meeting: a user, a person of the registry, or just a name."""
+class Participant(SoftDeleteModel):
+    """A person at (or invited to) a meeting: a user, a person of the registry, or just a name.
+    One added by mistake is removed: kept, hidden, audited."""
 
     scope_field = "meeting__org_unit"
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
@@ -118,12 +119,14 @@ class Participant(TimeStampedModel):
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     attended = models.BooleanField(_("present"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["role", "name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="meet_part_user"),
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(user__isnull=False, deleted_at__isnull=True),
+                name="meet_part_user",
+            ),
         ]
 
     def __str__(self) -> str:

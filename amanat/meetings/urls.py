@@ -27,6 +27,8 @@ manage_urlpatterns: list = [
     path("<int:pk>/protocol.pdf", manage.protocol_pdf, name="protocol-pdf"),
     path("<int:pk>/files/", manage.file_add, name="file-add"),
     path("files/<int:pk>/", manage.file_download, name="file"),
+    path("files/<int:pk>/remove/", manage.file_remove, name="file-remove"),
+    path("participants/<int:pk>/remove/", manage.participant_remove, name="participant-remove"),
     path("<int:pk>/issues/", manage.issues, name="issues"),
     path("decisions/<int:pk>/assign/", manage.decision_assign, name="decision-assign"),
 ]

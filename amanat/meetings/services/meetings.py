@@ -370,6 +370,39 @@ def file_add(*, actor: Any, meeting: Meeting, upload: Any) -> MeetingFile:
 
 
 @transaction.atomic
+def participant_remove(*, actor: Any, participant: Participant) -> None:
+    """Take a participant added by mistake off the list (kept, hidden, audited); once the protocol
+    is signed, who took part is part of the record and stays."""
+    meeting = participant.meeting
+    require(actor, MANAGE, meeting.org_unit)
+    if meeting.status == MeetingStatus.PROTOCOL_SIGNED:
+        raise ValidationError({"participant": [_("The protocol is signed: its participants stay on record.")]})
+    participant.soft_delete(actor=actor)
+    audit.record(
+        actor=actor,
+        verb="meetings.participant_removed",
+        target=meeting,
+        org_unit=meeting.org_unit,
+        data={"participant": participant.pk, "name": participant.display_name},
+    )
+
+
+@transaction.atomic
+def file_remove(*, actor: Any, item: MeetingFile) -> None:
+    """Take a file off the meeting (kept, hidden, audited)."""
+    meeting = item.meeting
+    require(actor, MANAGE, meeting.org_unit)
+    item.soft_delete(actor=actor)
+    audit.record(
+        actor=actor,
+        verb="meetings.file_removed",
+        target=meeting,
+        org_unit=meeting.org_unit,
+        data={"file": item.original_name},
+    )
+
+
+@transaction.atomic
 def meeting_delete(*, actor: Any, meeting: Meeting) -> None:
     """Hide a planned or cancelled meeting (kept, audited); a held one has a record to keep."""
     require(actor, MANAGE, meeting.org_unit)

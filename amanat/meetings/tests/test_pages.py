@@ -188,3 +188,49 @@ def test_public_council_sessions_show_in_the_calendar_beside_the_meetings(client
     client.force_login(meet.inder)
     inder = client.get(url, {"unit": tree.inder.pk, "month": _month(meet)}).content.decode()
     assert session_url not in inder
+
+
+def test_a_participant_or_file_added_by_mistake_is_removed_kept_and_audited(
+    client: Any, meet: Any, make_user: Any, tree: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amanat.audit.models import AuditEvent
+    from amanat.meetings.models import MeetingFile, Participant
+
+    deputy = make_user("deputy", tree.makat)
+    part = services.participant_add(actor=meet.secretary, meeting=meet.field, role="deputy", user=deputy)
+    pdf = SimpleUploadedFile("list.pdf", b"%PDF-1.4 list of residents", content_type="application/pdf")
+    item = services.file_add(actor=meet.secretary, meeting=meet.field, upload=pdf)
+    detail = reverse("meetings:detail", args=[meet.field.pk])
+    remove_part = reverse("meetings:participant-remove", args=[part.pk])
+    remove_file = reverse("meetings:file-remove", args=[item.pk])
+
+    client.force_login(meet.inder)  # another district: as if it did not exist
+    assert client.post(remove_part).status_code == 404 and client.post(remove_file).status_code == 404
+    client.force_login(meet.secretary)
+    page = client.get(detail).content.decode()
+    assert remove_part in page and remove_file in page
+    assert client.post(remove_part).status_code == 302 and client.post(remove_file).status_code == 302
+    page = client.get(detail).content.decode()
+    assert remove_part not in page and "list.pdf" not in page
+    assert Participant.all_objects.get(pk=part.pk).deleted_by == meet.secretary
+    assert MeetingFile.all_objects.get(pk=item.pk).deleted_at is not None
+    verbs = set(AuditEvent.objects.values_list("verb", flat=True))
+    assert {"meetings.participant_removed", "meetings.file_removed"} <= verbs
+    # The same person may be invited again.
+    services.participant_add(actor=meet.secretary, meeting=meet.field, role="deputy", user=deputy)
+
+
+def test_participants_of_a_signed_protocol_stay_on_record(client: Any, meet: Any, make_user: Any, tree: Any) -> None:
+    from amanat.meetings.models import Participant
+
+    part = services.participant_add(actor=meet.secretary, meeting=meet.field, name="Серікбай Ә.", invite=False)
+    services.meeting_transition(actor=meet.secretary, meeting=meet.field, transition="hold", note="held")
+    services.meeting_update(actor=meet.secretary, meeting=meet.field, changes={"protocol_number": "3"})
+    services.meeting_transition(actor=meet.secretary, meeting=meet.field, transition="sign")
+    client.force_login(meet.secretary)
+    remove = reverse("meetings:participant-remove", args=[part.pk])
+    assert remove not in client.get(reverse("meetings:detail", args=[meet.field.pk])).content.decode()
+    client.post(remove)
+    assert Participant.objects.filter(pk=part.pk).exists()

@@ -421,6 +421,30 @@ def file_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_visible_or_404(
+        Participant.objects.select_related("meeting__org_unit"), request.user, MANAGE, pk=pk
+    )
+    try:
+        services.participant_remove(actor=request.user, participant=participant)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("The participant is removed from the list."))
+    return _back(participant.meeting, "participants")
+
+
+@login_required
+@require_POST
+def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(MeetingFile.objects.select_related("meeting__org_unit"), request.user, MANAGE, pk=pk)
+    services.file_remove(actor=request.user, item=item)
+    messages.success(request, _("The file is removed."))
+    return _back(item.meeting, "files")
+
+
+@login_required
 def file_download(request: HttpRequest, pk: int) -> FileResponse:
     item = get_visible_or_404(MeetingFile.objects.select_related("meeting"), request.user, VIEW, pk=pk)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
