@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,3 +54,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         codes = exc.get_codes()
         response.data = {"detail": str(exc.detail), "code": codes if isinstance(codes, str) else "error"}
     return response
+
+
+class Conflict(exceptions.APIException):
+    """409: the record changed under the request (a version check or a unique race); nothing saved."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _lazy("The record has changed: nothing was saved.")
+    default_code = "conflict"
+
+
+def call_service(fn: Any, *, denied: Any, conflicts: tuple[str, ...] = ("conflict",), **kwargs: Any) -> Any:
+    """Call a service from an API view: a ValidationError whose code is in `conflicts` answers
+    409, any other one 400 with its field errors (the handler above); a refused right answers 403
+    with `denied`, the message that says what may not be done."""
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        code = None if hasattr(exc, "error_dict") else getattr(exc, "code", None)
+        if code in conflicts:
+            raise Conflict(detail=exc.messages[0], code=code) from exc
+        raise
+    except PermissionDenied as exc:
+        raise exceptions.PermissionDenied(denied) from exc

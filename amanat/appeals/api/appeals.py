@@ -37,6 +37,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from amanat.api.errors import call_service
 from amanat.appeals.api import serializers as s
 from amanat.appeals.choices import AttachmentKind
 from amanat.appeals.filtersets import AppealFilterSet
@@ -63,23 +64,10 @@ IDEMPOTENCY_MAX = 100
 TRACK_WINDOW = 15 * 60  # seconds the wrong-PIN counters live
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The appeal has changed: nothing was saved.")
-    default_code = "conflict"
-
-
 def _service(fn: Any, **kwargs: Any) -> Any:
-    """Call a workflow service, turning its refusals into the API's answers (see the module doc)."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        code = getattr(exc, "code", None) if not hasattr(exc, "error_dict") else None
-        if code in ("conflict", "not_allowed"):
-            raise Conflict(detail=exc.messages[0], code=code) from exc
-        raise
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(_("You may not do this with this appeal.")) from exc
+    return call_service(
+        fn, denied=_("You may not do this with this appeal."), conflicts=("conflict", "not_allowed"), **kwargs
+    )
 
 
 def _idempotency_key(request: Request) -> str | None:

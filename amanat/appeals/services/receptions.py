@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -35,6 +34,7 @@ from amanat.appeals.services.intake import CODE_ALPHABET
 from amanat.audit import services as audit
 from amanat.core.calendar import holiday_name, is_working_day
 from amanat.core.permissions import has_action, require
+from amanat.core.ratelimit import hourly_limited
 from amanat.core.sweep import sweep_job
 
 logger = logging.getLogger(__name__)
@@ -543,16 +543,7 @@ def booking_mark(*, actor: Any, booking: Booking, status: str) -> Booking:
 
 def booking_rate_limited(ip: str | None, *, count: bool = False) -> bool:
     """Whether the address has booked too often this hour (`count` adds one booking first)."""
-    limit = int(getattr(settings, "RECEPTION_BOOKINGS_PER_HOUR", 5))
-    key = f"amanat:booking-rate:{ip or 'unknown'}"
-    if count:
-        cache.add(key, 0, 3600)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, 3600)
-        return False
-    return int(cache.get(key) or 0) >= limit
+    return hourly_limited("booking", ip, int(getattr(settings, "RECEPTION_BOOKINGS_PER_HOUR", 5)), count=count)
 
 
 def _when(slot: ReceptionSlot) -> str:

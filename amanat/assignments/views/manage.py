@@ -35,6 +35,7 @@ from amanat.assignments.forms import ExtensionForm, IssueForm, ReasonForm, Repor
 from amanat.assignments.models import Assignment, Execution, ExecutionFile, ExtensionRequest
 from amanat.assignments.permissions import AssignmentAction
 from amanat.core.exports import xlsx_response
+from amanat.core.forms import submitted
 from amanat.core.lists import CappedPaginator, rows_in_order
 from amanat.core.permissions import has_action, need
 
@@ -48,29 +49,6 @@ PAGE = 50
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _put_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _run(request: HttpRequest, form: forms.Form, save: Callable[[], str], done: str) -> HttpResponse | None:
-    """A valid POST runs the service; its field errors go beside the fields; a refused right is 404."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        url = save()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return None
-    messages.success(request, done)
-    return redirect(url)
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -256,7 +234,7 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return reverse("assignments:detail", args=[assignment.pk])
 
-    if answer := _run(request, form, save, _("The assignment was removed from control.")):
+    if answer := submitted(request, form, save, _("The assignment was removed from control.")):
         return answer
     return render(
         request,
@@ -325,7 +303,7 @@ def assignment_issue(request: HttpRequest) -> HttpResponse:
         )
         return reverse("assignments:detail", args=[assignment.pk])
 
-    if answer := _run(request, form, save, _("The assignment was issued.")):
+    if answer := submitted(request, form, save, _("The assignment was issued.")):
         return answer
     return render(
         request,

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
@@ -29,6 +28,7 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from amanat.api.errors import call_service
 from amanat.appeals.api.serializers import ErrorSerializer
 from amanat.core.permissions import has_action, units_for
 from amanat.councils.choices import (
@@ -64,10 +64,7 @@ def _get(queryset: QuerySet, user: Any, pk: int, action: str = VIEW) -> Any:
 
 
 def _service(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(_("You may not change this council's work.")) from exc
+    return call_service(fn, denied=_("You may not change this council's work."), conflicts=(), **kwargs)
 
 
 # --- serializers ---------------------------------------------------------------------------

@@ -9,13 +9,12 @@ scope answers 404. Forms only read input; the services' field errors come back b
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from amanat.core.forms import submitted
 from amanat.core.lists import ScopedListView
 from amanat.core.permissions import get_visible_or_404, has_action, need
 from amanat.councils import forms as cf
@@ -39,30 +39,6 @@ VIEW, MANAGE = CouncilAction.VIEW, CouncilAction.MANAGE
 
 
 # Helpers
-
-
-def _put_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _submitted(request: HttpRequest, form: forms.Form, save: Callable[[], str], done: str) -> HttpResponse | None:
-    """A valid POST runs the service (`save` returns where to go next); its refusals go beside the
-    form's fields (None: show the page again); a refused right is a 404."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        url = save()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return None
-    messages.success(request, done)
-    return redirect(url)
 
 
 def _form_page(
@@ -135,7 +111,7 @@ def council_create(request: HttpRequest) -> HttpResponse:
     def save() -> str:
         return _council_url(council_services.council_create(actor=request.user, **form.cleaned_data))
 
-    if answer := _submitted(request, form, save, _("The council was created.")):
+    if answer := submitted(request, form, save, _("The council was created.")):
         return answer
     return _form_page(request, form, title=_("New public council"), cancel=reverse("councils:list"))
 
@@ -150,7 +126,7 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
         council_services.council_update(actor=request.user, council=council, values=form.cleaned_data)
         return _council_url(council)
 
-    if answer := _submitted(request, form, save, _("The council was saved.")):
+    if answer := submitted(request, form, save, _("The council was saved.")):
         return answer
     return _form_page(request, form, title=_("Edit the council"), cancel=_council_url(council), council=council)
 
@@ -191,7 +167,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         council_services.member_add(actor=request.user, council=council, **form.cleaned_data)
         return _council_url(council)
 
-    if answer := _submitted(request, form, save, _("The member was added.")):
+    if answer := submitted(request, form, save, _("The member was added.")):
         return answer
     return _form_page(request, form, title=_("Add a member to %(council)s") % {"council": council.title},
                       cancel=_council_url(council), council=council)  # fmt: skip
@@ -206,7 +182,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         council_services.member_end_term(actor=request.user, member=member, **form.cleaned_data)
         return _council_url(member.council)
 
-    if answer := _submitted(request, form, save, _("The member's term was ended.")):
+    if answer := submitted(request, form, save, _("The member's term was ended.")):
         return answer
     return _form_page(request, form, title=_("End the term of %(name)s") % {"name": member.full_name},
                       intro=_("From the day after this date the member cannot vote."),
@@ -224,7 +200,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save() -> str:
         return _session_url(council_services.session_create(actor=request.user, council=council, **form.cleaned_data))
 
-    if answer := _submitted(request, form, save, _("The session was added.")):
+    if answer := submitted(request, form, save, _("The session was added.")):
         return answer
     return _form_page(request, form, title=_("New session of %(council)s") % {"council": council.title},
                       cancel=_council_url(council), council=council)  # fmt: skip
@@ -243,7 +219,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         council_services.session_update(actor=request.user, session=session, values=form.cleaned_data)
         return _session_url(session)
 
-    if answer := _submitted(request, form, save, _("The session was saved.")):
+    if answer := submitted(request, form, save, _("The session was saved.")):
         return answer
     return _form_page(request, form, title=_("Edit session No. %(number)s") % {"number": session.number},
                       cancel=_session_url(session), council=session.council)  # fmt: skip
@@ -300,7 +276,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _session_url(session)
 
-    if answer := _submitted(request, form, save, _("The attendance was saved.")):
+    if answer := submitted(request, form, save, _("The attendance was saved.")):
         return answer
     return _session_page(request, session, attendance=form)
 
@@ -313,7 +289,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save() -> str:
         return _rec_url(rec_services.recommendation_draft(actor=request.user, session=session, **form.cleaned_data))
 
-    if answer := _submitted(request, form, save, _("The draft recommendation was added; record the votes next.")):
+    if answer := submitted(request, form, save, _("The draft recommendation was added; record the votes next.")):
         return answer
     return _form_page(request, form, title=_("New recommendation at session No. %(number)s") % {"number": session.number},
                       intro=_("The response term is counted in working days from the day it is sent."),
@@ -471,7 +447,7 @@ def recommendation_step(request: HttpRequest, pk: int, step: str) -> HttpRespons
             rec_services.recommendation_assess(actor=user, recommendation=rec, **data)
         return _rec_url(rec)
 
-    if answer := _submitted(request, form, save, str(DONE_MESSAGES[step])):
+    if answer := submitted(request, form, save, str(DONE_MESSAGES[step])):
         return answer
     return _rec_page(request, rec, step_forms)
 

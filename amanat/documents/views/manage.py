@@ -6,18 +6,16 @@ the document created with how they went (recipients done / total, overdue).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from amanat.core.forms import submitted
 from amanat.core.lists import ScopedListView
 from amanat.core.permissions import get_visible_or_404, has_action, need
 from amanat.documents import selectors
@@ -28,28 +26,6 @@ from amanat.documents.permissions import DocumentAction
 from amanat.documents.services import documents as services
 
 VIEW, MANAGE = DocumentAction.VIEW, DocumentAction.MANAGE
-
-
-def _put_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _run(request: HttpRequest, form: forms.Form, save: Callable[[], str], done: str) -> HttpResponse | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        url = save()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return None
-    messages.success(request, done)
-    return redirect(url)
 
 
 def _form_page(request: HttpRequest, form: forms.Form, title: str, cancel: str) -> HttpResponse:
@@ -120,7 +96,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
         document = services.document_create(actor=request.user, **form.cleaned_data)
         return reverse("documents:detail", args=[document.pk])
 
-    if answer := _run(request, form, save, _("The document was added.")):
+    if answer := submitted(request, form, save, _("The document was added.")):
         return answer
     return _form_page(request, form, _("New document"), reverse("documents:list"))
 
@@ -135,7 +111,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.document_update(actor=request.user, document=document, **form.cleaned_data)
         return reverse("documents:detail", args=[document.pk])
 
-    if answer := _run(request, form, save, _("The document was saved.")):
+    if answer := submitted(request, form, save, _("The document was saved.")):
         return answer
     return _form_page(request, form, _("Edit the document"), reverse("documents:detail", args=[document.pk]))
 
@@ -149,7 +125,7 @@ def version_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.version_add(actor=request.user, document=document, **form.cleaned_data)
         return reverse("documents:detail", args=[document.pk])
 
-    if answer := _run(request, form, save, _("The new version was added.")):
+    if answer := submitted(request, form, save, _("The new version was added.")):
         return answer
     return _form_page(request, form, _("Add a version"), reverse("documents:detail", args=[document.pk]))
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from amanat.api.errors import call_service
 from amanat.appeals.api.serializers import ErrorSerializer
 from amanat.appeals.models import Category
 from amanat.core.permissions import has_action, units_for
@@ -54,10 +54,7 @@ def _meeting(user: Any, pk: int) -> Meeting:
 
 
 def _service(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(_("You may not change this meeting.")) from exc
+    return call_service(fn, denied=_("You may not change this meeting."), conflicts=(), **kwargs)
 
 
 class MeetingParticipantSerializer(serializers.ModelSerializer):

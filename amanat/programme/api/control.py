@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
@@ -33,6 +32,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from amanat.api.errors import call_service
 from amanat.appeals.api.serializers import ErrorSerializer
 from amanat.core.permissions import has_action, units_for
 from amanat.org.models import Official, OrgUnit, StateBody, Territory
@@ -74,11 +74,7 @@ def _get(queryset: QuerySet, user: Any, pk: int, action: str = VIEW) -> Any:
 
 
 def _service(fn: Any, **kwargs: Any) -> Any:
-    """Run a service; its refusal of the right is a 403 (its field errors become a 400 on their own)."""
-    try:
-        return fn(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(_("You may not change party control work of this branch.")) from exc
+    return call_service(fn, denied=_("You may not change party control work of this branch."), conflicts=(), **kwargs)
 
 
 def _need_verify_somewhere(user: Any) -> None:

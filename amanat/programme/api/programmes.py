@@ -14,19 +14,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from amanat.api.errors import call_service
 from amanat.appeals.api.serializers import ErrorSerializer
 from amanat.programme.choices import VERDICTS, ItemStatus
 from amanat.programme.models import Indicator, IndicatorValue, Item, Programme, Report
@@ -41,12 +40,6 @@ CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description='`code: "conflict"`: the `version` sent is stale or the report has been ruled on. Nothing changed.',
 )
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The report has changed: nothing was saved.")
-    default_code = "conflict"
 
 
 # --- serializers ---------------------------------------------------------------------------
@@ -213,14 +206,7 @@ class VerdictSerializer(serializers.Serializer):
 
 
 def _service(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        if not hasattr(exc, "error_dict") and getattr(exc, "code", None) == "conflict":
-            raise Conflict(detail=exc.messages[0]) from exc
-        raise
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(_("You may not do this with this item.")) from exc
+    return call_service(fn, denied=_("You may not do this with this item."), conflicts=("conflict",), **kwargs)
 
 
 def _item(request: Request, pk: int) -> Item:

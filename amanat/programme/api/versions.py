@@ -24,6 +24,7 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from amanat.api.errors import Conflict
 from amanat.appeals.api.serializers import ErrorSerializer
 from amanat.programme.models import Programme, ProgrammeVersion
 from amanat.programme.permissions import ProgrammeAction
@@ -35,12 +36,6 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found, or outside 
 BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input: errors field by field; nothing changed.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see this programme but not manage it.")
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Another version was recorded at the same time.")
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("Another version was recorded at the same time: nothing was saved.")
-    default_code = "conflict"
 
 
 class VersionSerializer(serializers.ModelSerializer):

@@ -10,7 +10,6 @@ errors come back beside the fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from amanat.core.forms import submitted
 from amanat.core.permissions import get_visible_or_404, has_action, need, units_for
 from amanat.org.forms.people import style_form
 from amanat.org.models import Official, StateBody, Territory
@@ -171,30 +171,6 @@ class CheckForm(forms.Form):
 # Helpers
 
 
-def _put_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _submitted(request: HttpRequest, form: forms.Form, save: Callable[[], str], done: str) -> HttpResponse | None:
-    """A valid POST runs the service (`save` returns the address to go to next); its refusals go
-    beside the form's fields (None: show the page again); a refused right is a 404."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        url = save()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return None
-    messages.success(request, done)
-    return redirect(url)
-
-
 def _form_page(request: HttpRequest, form: forms.Form, *, title: str, cancel: str, intro: str = "") -> HttpResponse:
     return render(
         request, "programme/manage/form.html", {"form": form, "title": title, "cancel_url": cancel, "intro": intro}
@@ -236,7 +212,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         services.control_plan_create(actor=request.user, **form.cleaned_data)
         return reverse("programme:control-plan-list")
 
-    if answer := _submitted(request, form, save, _("The plan was added.")):
+    if answer := submitted(request, form, save, _("The plan was added.")):
         return answer
     return _form_page(request, form, title=_("New control plan"), cancel=reverse("programme:control-plan-list"))
 
@@ -290,7 +266,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.control_plan_update(actor=request.user, plan=plan, values=form.cleaned_data)
         return _plan_url(plan)
 
-    if answer := _submitted(request, form, save, _("The plan was saved.")):
+    if answer := submitted(request, form, save, _("The plan was saved.")):
         return answer
     return _form_page(request, form, title=_("Edit the control plan"), cancel=_plan_url(plan))
 
@@ -356,7 +332,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
         visit = services.monitoring_visit_create(actor=request.user, members=members, items=items, **data)
         return _visit_url(visit)
 
-    if answer := _submitted(request, form, save, _("The visit was recorded.")):
+    if answer := submitted(request, form, save, _("The visit was recorded.")):
         return answer
     return _form_page(request, form, title=_("New monitoring visit"), cancel=reverse("programme:control-visit-list"))
 
@@ -376,7 +352,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.monitoring_visit_update(actor=request.user, visit=visit, values=data, members=members, items=items)
         return _visit_url(visit)
 
-    if answer := _submitted(request, form, save, _("The visit was saved.")):
+    if answer := submitted(request, form, save, _("The visit was saved.")):
         return answer
     return _form_page(
         request, form, title=_("Edit the visit to %(object)s") % {"object": visit.object_name}, cancel=_visit_url(visit)
@@ -474,7 +450,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.recommendation_create(actor=request.user, visit=visit, **form.cleaned_data)
         return _visit_url(visit)
 
-    if answer := _submitted(request, form, save, _("The recommendation was issued.")):
+    if answer := submitted(request, form, save, _("The recommendation was issued.")):
         return answer
     return _form_page(
         request,
@@ -496,7 +472,7 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
         services.recommendation_close(actor=request.user, recommendation=rec, **form.cleaned_data)
         return reverse("programme:control-recommendation-list")
 
-    if answer := _submitted(request, form, save, _("The recommendation was closed.")):
+    if answer := submitted(request, form, save, _("The recommendation was closed.")):
         return answer
     return _form_page(
         request,
@@ -520,7 +496,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.recommendation_update(actor=request.user, recommendation=rec, **form.cleaned_data)
         return _visit_url(rec.visit)
 
-    if answer := _submitted(request, form, save, _("The recommendation was saved.")):
+    if answer := submitted(request, form, save, _("The recommendation was saved.")):
         return answer
     return _form_page(
         request,
@@ -571,7 +547,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return _post_url(post)
 
-        if answer := _submitted(request, form, save, _("The check was recorded.")):
+        if answer := submitted(request, form, save, _("The check was recorded.")):
             return answer
     checks = PostCheck.objects.filter(post=post).select_related("by")
     return render(
@@ -592,7 +568,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
         post = services.control_post_create(actor=request.user, items=items, **data)
         return _post_url(post)
 
-    if answer := _submitted(request, form, save, _("The control post was opened.")):
+    if answer := submitted(request, form, save, _("The control post was opened.")):
         return answer
     return _form_page(request, form, title=_("New control post"), cancel=reverse("programme:control-post-list"))
 
@@ -610,7 +586,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.control_post_update(actor=request.user, post=post, values=data, items=items)
         return _post_url(post)
 
-    if answer := _submitted(request, form, save, _("The control post was saved.")):
+    if answer := submitted(request, form, save, _("The control post was saved.")):
         return answer
     return _form_page(
         request,

@@ -12,13 +12,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +26,7 @@ from django.views.decorators.http import require_GET
 from amanat.appeals.choices import AppealType
 from amanat.appeals.selectors import appeals_for
 from amanat.core.exports import Column
+from amanat.core.forms import submitted
 from amanat.core.lists import ScopedListView
 from amanat.core.permissions import has_action, need
 from amanat.programme.choices import ItemStatus, ReportState
@@ -207,29 +206,9 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
 
 
-def _put_errors(form: Any, exc: ValidationError) -> None:
-    """A service's errors on the form: on their fields where the form has them, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _submitted(request: HttpRequest, form: Any, save: Callable[[], Item], done: str) -> HttpResponse | None:
-    """A valid POST runs the service (`save`, which returns the item to show next). Its refusals go
-    beside the form's fields and the page is shown again (None); a refused right is a 404."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        item = save()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return None
-    messages.success(request, done)
-    return redirect("programme:item-detail", item.pk)
+    """`core.forms.submitted`, going on to the page of the item the service returns."""
+    return submitted(request, form, lambda: reverse("programme:item-detail", args=[save().pk]), done)
 
 
 @login_required

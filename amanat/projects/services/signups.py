@@ -21,7 +21,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -34,6 +33,7 @@ from django.utils.translation import override
 
 from amanat.accounts.models import normalize_phone, validate_phone
 from amanat.audit import services as audit
+from amanat.core.ratelimit import hourly_limited
 from amanat.projects import workflow
 from amanat.projects.choices import AgeGroup, SignUpStatus
 from amanat.projects.models import Shift, SignUp, SignUpTransition
@@ -293,16 +293,7 @@ def signup_cancel_by_token(*, token: str, now: dt.datetime | None = None) -> Sig
 
 def signup_rate_limited(ip: str | None, *, count: bool = False) -> bool:
     """Whether the address has signed up too often this hour (`count` adds one sign-up first)."""
-    limit = int(getattr(settings, "PROJECT_SIGNUPS_PER_HOUR", 10))
-    key = f"amanat:project-signup-rate:{ip or 'unknown'}"
-    if count:
-        cache.add(key, 0, 3600)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, 3600)
-        return False
-    return int(cache.get(key) or 0) >= limit
+    return hourly_limited("project-signup", ip, int(getattr(settings, "PROJECT_SIGNUPS_PER_HOUR", 10)), count=count)
 
 
 def cancel_url(signup: SignUp) -> str:

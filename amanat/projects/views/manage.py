@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from amanat.core.exports import Column
-from amanat.core.forms import add_service_errors
+from amanat.core.forms import add_service_errors, submitted
 from amanat.core.lists import ScopedListView
 from amanat.core.permissions import get_visible_or_404, has_action, need
 from amanat.projects.choices import SignUpStatus
@@ -80,19 +80,8 @@ STATUS_CSS = {
 
 
 def _submitted(request: HttpRequest, form: Any, save: Callable[[], Any], done: str, to: Callable[[Any], str]) -> Any:
-    """A valid POST runs the service; its refusals go beside the form's fields (None); a refused
-    right is a 404."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        obj = save()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
-    messages.success(request, done)
-    return redirect(to(obj))
+    """`core.forms.submitted`, going on to `to(what the service returned)`."""
+    return submitted(request, form, lambda: to(save()), done)
 
 
 def _form_page(request: HttpRequest, form: Any, *, title: str, cancel: str, intro: str = "") -> HttpResponse:
