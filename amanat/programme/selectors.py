@@ -39,10 +39,11 @@ def items_for(user: Any, action: str = ProgrammeAction.VIEW) -> QuerySet[Item]:
     reports, their bodies' items."""
     scoped = Item.objects.visible_to(user, action)
     if action == ProgrammeAction.VIEW and has_action(user, ProgrammeAction.REPORT):
-        reportable = reportable_items(user)
-        if not bodies_of(user):
+        bodies = bodies_of(user)
+        if not bodies:
             return scoped
         view = scope_q(user, action, "org_unit")
+        reportable = reportable_items(user, bodies=bodies)
         return Item.objects.filter((view or Q(pk__in=[])) | Q(pk__in=reportable.values("pk")))
     return scoped
 
@@ -53,8 +54,9 @@ def trend_cells_for(user: Any, programme: int | None = None) -> tuple[QuerySet[T
     scope = scope_q(user, ProgrammeAction.VIEW, "org_unit")
     cells = TrendCell.objects.filter(scope) if scope is not None else TrendCell.objects.none()
     extra = Item.objects.none()
-    if has_action(user, ProgrammeAction.REPORT) and bodies_of(user):
-        extra = reportable_items(user)
+    bodies = bodies_of(user) if has_action(user, ProgrammeAction.REPORT) else []
+    if bodies:
+        extra = reportable_items(user, bodies=bodies)
         if scope is not None:
             extra = extra.exclude(scope)
     if programme:
@@ -62,10 +64,11 @@ def trend_cells_for(user: Any, programme: int | None = None) -> tuple[QuerySet[T
     return cells, extra
 
 
-def reportable_items(user: Any) -> QuerySet[Item]:
+def reportable_items(user: Any, *, bodies: list[int] | None = None) -> QuerySet[Item]:
     """The items a state body's official may report on: their bodies' items (responsible or
-    co-executor) in branches where they hold `programme.report`."""
-    bodies = bodies_of(user)
+    co-executor) in branches where they hold `programme.report`. `bodies`: `bodies_of(user)` when
+    the caller has it already."""
+    bodies = bodies_of(user) if bodies is None else bodies
     if not bodies:
         return Item.objects.none()
     mine = Q(responsible_body_id__in=bodies) | Q(co_executors__in=bodies)

@@ -92,12 +92,3 @@ def test_api_refuses_a_document_for_another_district_and_bad_fields(
     )
     assert answer.status_code == 400 and "title_ru" in answer.json()["errors"]
     assert not Document.objects.exists()
-
-
-
-def test_probe_version_twice(client: Any, tree: SimpleNamespace, people: SimpleNamespace, decision: Document) -> None:
-    client.force_login(people.makat_secretary)
-    url = reverse("documents:version-add", args=[decision.pk])
-    client.post(url, {"dated_on": "2026-03-01", "file_ru": SimpleUploadedFile("a.pdf", PDF)})
-    client.post(url, {"dated_on": "2026-03-01", "file_ru": SimpleUploadedFile("a.pdf", PDF)})
-    assert decision.versions.count() == 1

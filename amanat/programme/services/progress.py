@@ -295,11 +295,11 @@ def rebuild_cells(pairs: Iterable[tuple[int, int]] | None = None) -> None:
         pairs = set(pairs)
         if not pairs:
             return
-        mine = Q()
-        for programme_id, unit_id in pairs:
-            mine |= Q(programme_id=programme_id, org_unit_id=unit_id)
-        cells = cells.filter(mine)
-        moves = moves.filter(Q(*[Q(item__programme_id=p, item__org_unit_id=u) for p, u in pairs], _connector=Q.OR))
+
+        def either(prefix: str) -> Q:
+            return Q(*[Q(**{f"{prefix}programme_id": p, f"{prefix}org_unit_id": u}) for p, u in pairs], _connector=Q.OR)
+
+        cells, moves = cells.filter(either("")), moves.filter(either("item__"))
     totals = (
         moves.order_by()
         .values_list("item__programme_id", "item__org_unit_id", "year", "quarter")

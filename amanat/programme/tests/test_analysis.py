@@ -158,3 +158,24 @@ def test_figures_link_to_the_item_list_showing_the_items_behind_them(client: Any
     assert health.url(ItemStatus.OVERDUE) in client.get(reverse("programme:analysis")).content.decode().replace(
         "&amp;", "&"
     )
+
+
+def test_an_item_moved_to_another_branch_takes_its_trend_with_it(
+    prog: Any, data: Any, make_user: Any, tree: Any
+) -> None:
+    from amanat.programme.selectors import trend_cells_for
+    from amanat.programme.services.items import item_update
+
+    r1 = Report.objects.get(item=prog.road, year=2025, quarter=4)
+    IndicatorValue.objects.create(indicator=prog.km, year=2025, quarter=4, actual=Decimal(10), report=r1)
+    recompute_up(Item.objects.get(pk=prog.road.pk), today=TODAY)
+
+    def verified(user: Any) -> list[Any]:
+        items = items_for(user).filter(pk=prog.road.pk)
+        return [p.verified for p in analysis.trends(items, cells=trend_cells_for(user), today=TODAY)]
+
+    assert verified(prog.deputy)[0] == Decimal("0.25")  # Makat's deputy sees the road's trend
+    admin = make_user("regional_admin", tree.regional)
+    item_update(actor=admin, item=Item.objects.get(pk=prog.road.pk), values={"org_unit": tree.inder})
+    assert verified(prog.deputy) == []  # no longer in Makat's figures
+    assert verified(prog.inder_deputy)[0] == Decimal("0.25")  # but in Inder's
