@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -60,7 +60,7 @@ class Conflict(exceptions.APIException):
     """409: the record changed under the request (a version check or a unique race); nothing saved."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = _lazy("The record has changed: nothing was saved.")
+    default_detail = gettext_lazy("The record has changed: nothing was saved.")
     default_code = "conflict"
 
 
