@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from amanat.core.permissions import has_action
@@ -218,3 +220,13 @@ def workspace_summary(user: Any) -> list[dict[str, Any]]:
 def manage_home(request: HttpRequest) -> HttpResponse:
     """The staff workspace's start page: what is in the user's scope, and where to go next."""
     return render(request, "manage/home.html", {"summary": workspace_summary(request.user)})
+
+
+def safe_next(request: HttpRequest, default: str | None = None) -> str:
+    """The `next` the user came with when it points back to this site, else default."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default or reverse(settings.LOGIN_REDIRECT_URL)

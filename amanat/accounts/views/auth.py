@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import django_otp
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -17,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -26,16 +24,7 @@ from django.views.generic import TemplateView
 from amanat.accounts import two_factor
 from amanat.accounts.forms import CodeForm, LoginForm, PasswordResetRequestForm, TwoFactorDisableForm
 from amanat.accounts.services import password_changed
-
-
-def safe_next(request: HttpRequest, default: str | None = None) -> str:
-    """The `next` the user came with when it points back to this site, else default."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default or reverse(settings.LOGIN_REDIRECT_URL)
+from amanat.core.views import safe_next
 
 
 def _with_next(url_name: str, next_url: str) -> str:

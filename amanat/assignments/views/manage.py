@@ -24,7 +24,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,6 +37,7 @@ from amanat.core.exports import xlsx_response
 from amanat.core.forms import submitted
 from amanat.core.lists import CappedPaginator, rows_in_order
 from amanat.core.permissions import has_action, need
+from amanat.core.views import safe_next
 
 VIEW, ISSUE, EXECUTE, ACCEPT = (
     AssignmentAction.VIEW,
@@ -49,13 +49,6 @@ PAGE = 50
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _next(request: HttpRequest, default: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return default
 
 
 def _paged(request: HttpRequest, queryset: Any) -> Any:
@@ -382,7 +375,7 @@ def _execution_action(
     request: HttpRequest, pk: int, act: Callable[[Execution], Any], done: str, form: forms.Form | None = None
 ) -> HttpResponse:
     execution = selectors.execution_get(actor=request.user, pk=pk)
-    back = _next(request, reverse("assignments:execution", args=[execution.pk]))
+    back = safe_next(request, reverse("assignments:execution", args=[execution.pk]))
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -487,7 +480,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if ext is None:
         raise Http404
-    back = _next(request, reverse("assignments:extensions"))
+    back = safe_next(request, reverse("assignments:extensions"))
     approve = request.POST.get("decision") == "approve"
     try:
         services.extension_decide(actor=request.user, request=ext, approve=approve, note=request.POST.get("note", ""))

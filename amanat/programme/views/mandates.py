@@ -18,7 +18,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from amanat.appeals.models import Appeal
 from amanat.core.exports import Column
 from amanat.core.lists import ScopedListView
 from amanat.core.permissions import has_action, need
+from amanat.core.views import safe_next
 from amanat.org.models import Territory
 from amanat.programme.filtersets import MandateFilterSet
 from amanat.programme.models import Item
@@ -119,16 +119,6 @@ def _mandate(user: Any, pk: Any) -> Appeal:
         raise Http404 from None
 
 
-def _back(request: HttpRequest, default: str) -> str:
-    """Where to go after an action: the page it came from when that is ours, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _candidates(user: Any, mandate: Appeal, query: str) -> QuerySet[Item]:
     """Items of the user's branches that could answer the mandate: found by number or words, or,
     with no words, those in the mandate's district."""
@@ -176,14 +166,14 @@ def mandate_link_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 done = _("Mandate %(number)s was already linked to item %(item)s.")
             messages.success(request, done % {"number": mandate.number, "item": item})
-            return redirect(_back(request, default))
+            return redirect(safe_next(request, default))
     query = (request.GET.get("q") or "")[:100]
     context = {
         "mandate": mandate,
         "query": query,
         "candidates": _candidates(request.user, mandate, query),
         "linked": items_for(request.user).filter(appeals=mandate).order_by("programme_id", "path"),
-        "next": _back(request, default),
+        "next": safe_next(request, default),
         "title": _("Link mandate %(number)s to a programme item") % {"number": mandate.number},
     }
     return render(request, "programme/mandates/link.html", context, status=status)
@@ -209,7 +199,7 @@ def mandate_unlink_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
                 _("Mandate %(number)s is no longer linked to item %(item)s.")
                 % {"number": mandate.number, "item": item},
             )
-    return redirect(_back(request, reverse("programme:mandate-list")))
+    return redirect(safe_next(request, reverse("programme:mandate-list")))
 
 
 urlpatterns = [
