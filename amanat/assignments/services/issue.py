@@ -103,6 +103,12 @@ def assignment_issue(
     if errors:
         raise ValidationError(errors)
 
+    type(org_unit).objects.select_for_update().filter(pk=org_unit.pk).first()  # one issue at a time per unit
+    source_type = ContentType.objects.get_for_model(source, for_concrete_model=True) if source is not None else None
+    if repeat := _same_issued_today(
+        actor, org_unit, title[:500], text or "", due, control_level, source_type, source, units, users, today
+    ):
+        return repeat  # the same form sent again (a second click): issued already, told already
     assignment = Assignment.objects.create(
         org_unit=org_unit,
         issued_by=actor,
@@ -113,7 +119,7 @@ def assignment_issue(
         issued_on=today,
         deadline=due,
         control_level=control_level,
-        source_type=ContentType.objects.get_for_model(source, for_concrete_model=True) if source is not None else None,
+        source_type=source_type,
         source_id=source.pk if source is not None else None,
         recipients_total=len(units) + len(users),
     )
@@ -130,6 +136,25 @@ def assignment_issue(
     )  # fmt: skip
     transaction.on_commit(partial(_tell_recipients, assignment.pk))
     return assignment
+
+
+def _same_issued_today(
+    actor: Any, org_unit: Any, title: str, text: str, due: Any, control_level: str, source_type: Any, source: Any,
+    units: list[Any], users: list[Any], today: Any,
+) -> Assignment | None:  # fmt: skip
+    """The assignment the actor issued today with exactly these words, deadline, source and
+    recipients, if any (a repeated submission, not a new assignment)."""
+    candidates = Assignment.objects.filter(
+        org_unit=org_unit, issued_by=actor, issued_on=today, title=title, text_ru=text, deadline=due,
+        control_level=control_level, source_type=source_type, source_id=source.pk if source is not None else None,
+        recipients_total=len(units) + len(users),
+    )  # fmt: skip
+    wanted = ({u.pk for u in units}, {u.pk for u in users})
+    for candidate in candidates:
+        got = candidate.executions.values_list("recipient_unit_id", "recipient_user_id")
+        if ({u for u, _p in got if u}, {p for _u, p in got if p}) == wanted:
+            return candidate
+    return None
 
 
 def _tell_recipients(assignment_id: int) -> None:

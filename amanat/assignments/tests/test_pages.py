@@ -195,3 +195,26 @@ def test_control_view_query_budget(
     client.get(url)
     with django_assert_max_num_queries(16):
         client.get(url)
+
+
+def test_a_second_click_on_issue_sends_the_assignment_once(
+    client: Any, org: SimpleNamespace, django_capture_on_commit_callbacks: Any
+) -> None:
+    from amanat.notifications.models import Notification
+
+    as_user(client, org.region_secretary)
+    form = {
+        "org_unit": org.tree.regional.pk, "title": "Clean the villages", "text": "Субботник",
+        "control_level": "regular", "deadline_days": "10", "primaries_under": [org.tree.makat.pk],
+        "user_recipients": [org.deputy.pk],
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("assignments:issue"), form)
+        second = client.post(reverse("assignments:issue"), form)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assignment = Assignment.objects.get()
+    assert Execution.objects.filter(assignment=assignment).count() == 4
+    assert Notification.objects.filter(user=org.deputy).count() == 1
+    # A different assignment to the same people is a new one.
+    client.post(reverse("assignments:issue"), form | {"title": "Plant trees"})
+    assert Assignment.objects.count() == 2

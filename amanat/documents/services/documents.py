@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from amanat.audit import services as audit
@@ -90,6 +89,11 @@ def document_create(
     require(actor, DocumentAction.MANAGE, org_unit)
     title_ru = title_ru or title_kk
     values["title_ru"] = title_ru
+    same = Document.objects.select_for_update().filter(
+        kind=kind, org_unit=org_unit, number=number, adopted_on=adopted_on, title_ru=title_ru
+    )
+    if existing := same.first():
+        return existing  # the same document again (a second click): it is recorded already
     document = Document.objects.create(**values, created_by=actor if getattr(actor, "pk", None) else None)
     audit.record(actor=actor, verb="documents.created", target=document)
     return document
@@ -145,7 +149,10 @@ def version_add(
     if errors:
         raise ValidationError(errors)
     Document.objects.select_for_update().filter(pk=document.pk).first()
-    last = document.versions.aggregate(m=Max("number"))["m"] or 0
+    newest = document.versions.order_by("-number").first()
+    if newest is not None and _same_version(newest, dated_on=dated_on, note=note, files=(file_kk, file_ru)):
+        return newest  # the same version again (a second click): it is recorded already
+    last = newest.number if newest else 0
     version = DocumentVersion(document=document, number=last + 1, dated_on=dated_on, note=note or "",
                               added_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
     if file_kk:
@@ -155,6 +162,17 @@ def version_add(
     version.save()
     audit.record(actor=actor, verb="documents.version_added", target=document, data={"version": version.number})
     return version
+
+
+def _same_version(version: DocumentVersion, *, dated_on: dt.date, note: str, files: tuple[Any, Any]) -> bool:
+    """Whether the upload repeats the newest version: same date, note and file sizes."""
+    if (version.dated_on, version.note) != (dated_on, note or ""):
+        return False
+    stored = (version.file_kk, version.file_ru)
+    return all(
+        (not upload and not kept) or (upload and kept and upload.size == kept.size)
+        for upload, kept in zip(files, stored, strict=True)
+    )
 
 
 @transaction.atomic

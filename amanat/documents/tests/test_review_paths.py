@@ -92,3 +92,26 @@ def test_api_refuses_a_document_for_another_district_and_bad_fields(
     )
     assert answer.status_code == 400 and "title_ru" in answer.json()["errors"]
     assert not Document.objects.exists()
+
+
+def test_a_second_click_on_new_document_or_new_version_records_one(
+    client: Any, tree: SimpleNamespace, people: SimpleNamespace
+) -> None:
+    client.force_login(people.makat_secretary)
+    form = {"kind": "bureau_decision", "org_unit": tree.makat.pk, "number": "8", "adopted_on": "2026-03-02",
+            "title_ru": "О приёме граждан"}  # fmt: skip
+    first = client.post(reverse("documents:create"), form)
+    second = client.post(reverse("documents:create"), form)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    document = Document.objects.get(number="8")
+    assert AuditEvent.objects.filter(verb="documents.created", target_id=str(document.pk)).count() == 1
+
+    def upload() -> dict[str, Any]:
+        return {"dated_on": "2026-03-02", "file_ru": SimpleUploadedFile("decision.pdf", PDF)}
+
+    client.post(reverse("documents:version-add", args=[document.pk]), upload())
+    client.post(reverse("documents:version-add", args=[document.pk]), upload())
+    assert document.versions.count() == 1
+    later = {"dated_on": "2026-04-01", "file_ru": SimpleUploadedFile("decision-2.pdf", PDF + b"%amended\n")}
+    client.post(reverse("documents:version-add", args=[document.pk]), later)
+    assert list(document.versions.order_by("number").values_list("number", flat=True)) == [1, 2]
