@@ -241,6 +241,8 @@ def session_create(
     raise_errors(_session_errors(values))
     need_manage(actor, council.org_unit)
     Council.objects.select_for_update().filter(pk=council.pk).first()  # numbers are taken one at a time
+    if repeat := CouncilSession.objects.filter(council=council, **values).first():
+        return repeat  # the same sitting again (a second click): it is scheduled already
     number = (CouncilSession.objects.filter(council=council).aggregate(n=Max("number"))["n"] or 0) + 1
     session = CouncilSession.objects.create(council=council, number=number, **values)
     audit.record(

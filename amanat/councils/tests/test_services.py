@@ -243,3 +243,11 @@ def test_a_deputy_reads_but_does_not_run_the_council(
     other = make_user("council_secretary", tree.inder)
     with pytest.raises(PermissionDenied):
         cs.session_create(actor=other, council=cc.council, starts_at=at(TODAY))
+
+
+def test_a_second_click_on_new_session_schedules_one(cc: SimpleNamespace) -> None:
+    when = at(TODAY + dt.timedelta(days=30))
+    first = cs.session_create(actor=cc.secretary, council=cc.council, starts_at=when, place="Әкімдік")
+    second = cs.session_create(actor=cc.secretary, council=cc.council, starts_at=when, place="Әкімдік")
+    assert first.pk == second.pk and first.number == 2
+    assert CouncilSession.objects.filter(council=cc.council).count() == 2  # the first sitting and this one

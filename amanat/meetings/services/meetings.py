@@ -102,6 +102,9 @@ def meeting_create(
         "protocol_language": protocol_language,
     }
     _check(values)
+    type(org_unit).objects.select_for_update().filter(pk=org_unit.pk).first()  # one new meeting at a time per unit
+    if repeat := Meeting.objects.filter(org_unit=org_unit, created_by=actor, **values).first():
+        return repeat  # the same meeting again (a second click): it is planned already
     meeting = Meeting.objects.create(
         org_unit=org_unit,
         territory=territory if territory is not None else org_unit.territory,

@@ -54,3 +54,20 @@ def test_an_unknown_step_is_400_with_a_field_error(meet: Any) -> None:
         assert "transition" in answer.json()["errors"], answer.json()
     meet.field.refresh_from_db()
     assert meet.field.status == status
+
+
+def test_a_second_click_on_new_meeting_plans_one(meet: Any, tree: Any) -> None:
+    from amanat.meetings.choices import MeetingKind
+    from amanat.meetings.models import Meeting
+    from amanat.meetings.services.meetings import meeting_create
+    from amanat.meetings.tests.conftest import at
+
+    def plan() -> Any:
+        return meeting_create(
+            actor=meet.secretary, org_unit=tree.makat, kind=MeetingKind.FIELD_MEETING, title_kk="Бейбарыс ауылы",
+            title_ru="Село Бейбарыс", starts_at=at(meet.day, 11), ends_at=at(meet.day, 13),
+        )  # fmt: skip
+
+    first, second = plan(), plan()
+    assert first.pk == second.pk
+    assert Meeting.objects.filter(title_ru="Село Бейбарыс").count() == 1
