@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "amanat.meetings",
     "amanat.councils",
     "amanat.projects",
+    "amanat.elections",
+    "amanat.akim",
     "amanat.api",
     "amanat.demo",
 ]
@@ -205,6 +207,15 @@ SESSION_COOKIE_HTTPONLY = True
 # hash used for look-ups. Production must set both; the defaults derive from SECRET_KEY.
 IIN_ENCRYPTION_KEYS = env_list("AMANAT_IIN_ENCRYPTION_KEYS", "")
 IIN_HASH_KEY = os.environ.get("AMANAT_IIN_HASH_KEY", "")
+
+# --- Elections ------------------------------------------------------------------------------
+# The Ed25519 seed (hex, 32 bytes) that signs bulletin-board checkpoints. Production sets it and
+# publishes the public key; the default derives from SECRET_KEY (demo and tests).
+ELECTIONS_CHECKPOINT_KEY = os.environ.get("AMANAT_ELECTIONS_CHECKPOINT_KEY", "")
+# A unit's own result is published only where at least this many ballots were counted in it.
+ELECTIONS_MIN_UNIT_VOTERS = int(os.environ.get("AMANAT_ELECTIONS_MIN_UNIT_VOTERS", "20"))
+# A checkpoint is signed every this many board entries (and at opening, close and publication).
+ELECTIONS_CHECKPOINT_EVERY = int(os.environ.get("AMANAT_ELECTIONS_CHECKPOINT_EVERY", "1000"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("AMANAT_LANGUAGE", "kk")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("amanat.meetings.urls")),
     path("", include("amanat.councils.urls")),
     path("", include("amanat.projects.urls")),
+    path("", include("amanat.elections.urls")),
+    path("", include("amanat.akim.urls")),
     path("manage/notifications/", include("amanat.notifications.urls")),
     path("manage/audit/", include("amanat.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("amanat.meetings.api.urls")),
     path("", include("amanat.councils.api.urls")),
     path("", include("amanat.projects.api.urls")),
+    path("", include("amanat.elections.api.urls")),
+    path("", include("amanat.akim.api_urls")),
 ]
