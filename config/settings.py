@@ -213,7 +213,7 @@ IIN_HASH_KEY = os.environ.get("AMANAT_IIN_HASH_KEY", "")
 # publishes the public key; the default derives from SECRET_KEY (demo and tests).
 ELECTIONS_CHECKPOINT_KEY = os.environ.get("AMANAT_ELECTIONS_CHECKPOINT_KEY", "")
 # A unit's own result is published only where at least this many ballots were counted in it.
-ELECTIONS_MIN_UNIT_VOTERS = int(os.environ.get("AMANAT_ELECTIONS_MIN_UNIT_VOTERS", "20"))
+ELECTIONS_MIN_UNIT_VOTERS = int(os.environ.get("AMANAT_ELECTION_MIN_UNIT_VOTERS", "20"))
 # A checkpoint is signed every this many board entries (and at opening, close and publication).
 ELECTIONS_CHECKPOINT_EVERY = int(os.environ.get("AMANAT_ELECTIONS_CHECKPOINT_EVERY", "1000"))
 
@@ -302,8 +302,6 @@ SPECTACULAR_SETTINGS = {
 # Appeals' working-day counting: "next_day" (the term runs from the day after receipt, the
 # legal reading) or "same_day" (the day of registration is day 1, as the state e-appeals system).
 WORKING_DAY_CONVENTION = os.environ.get("AMANAT_WORKING_DAY_CONVENTION", "next_day")
-# Minimum number of voters in a unit for per-unit election results (elections module).
-ELECTION_MIN_UNIT_VOTERS = int(os.environ.get("AMANAT_ELECTION_MIN_UNIT_VOTERS", "20"))
 
 LOGGING = {
     "version": 1,
