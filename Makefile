@@ -41,6 +41,10 @@ bench: install
 messages: install
 	cd amanat && for app in */; do \
 	  if [ -d "$$app/locale" ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l kk -l ru -l en --no-obsolete --add-location=file --ignore=tests >/dev/null); fi; done
+	cd votecrypto && xgettext --language=Python --keyword=_ --keyword=ngettext:1,2 --from-code=UTF-8 \
+	  --add-location=file -o locale/votecrypto.pot *.py && for lang in kk ru en; do \
+	  msgmerge --quiet --update --no-fuzzy-matching --backup=none locale/$$lang/LC_MESSAGES/votecrypto.po locale/votecrypto.pot; done \
+	  && rm locale/votecrypto.pot
 	$(BIN)/amanat compilemessages --ignore=.venv
 
 clean:

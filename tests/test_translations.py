@@ -69,7 +69,8 @@ def _placeholders_kept(entry: dict) -> bool:
 
 
 def catalogues() -> list[Path]:
-    return sorted(APPS_DIR.glob("*/locale/*/LC_MESSAGES/django.po"))
+    tools = APPS_DIR.parent / "votecrypto" / "locale"  # the offline election tools carry their own
+    return sorted([*APPS_DIR.glob("*/locale/*/LC_MESSAGES/django.po"), *tools.glob("*/LC_MESSAGES/votecrypto.po")])
 
 
 def apps_with_strings() -> list[str]:
