@@ -11,6 +11,8 @@ VERBS = {
     "elections.candidate_proposed": _("Candidate proposed"),
     "elections.candidate_decided": _("Nomination accepted, declined, registered or refused"),
     "elections.census_frozen": _("Electoral census frozen"),
+    "elections.census_downloaded": _("Electoral census downloaded by the commission's secretary"),
+    "elections.candidate_profile_changed": _("Candidate's biography or programme changed"),
     "elections.credentials_published": _("Public credentials published"),
     "elections.key_ceremony": _("Trustee key ceremony step"),
     "elections.manifest_frozen": _("Election rules frozen"),

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from amanat.elections.models import BoardEntry, Checkpoint, Election
 from votecrypto.encoding import cjson
@@ -24,7 +25,7 @@ GENESIS = "0" * 64
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def entry_hash(seq: int, prev: str, type_: str, at: str, payload: dict[str, Any]) -> str:
