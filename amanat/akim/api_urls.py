@@ -1,3 +1,5 @@
-"""(being written)"""
+"""/api/v1/ routes of the akim app (see api/views.py)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from amanat.akim.api.views import urlpatterns as urlpatterns

@@ -6,3 +6,8 @@ class AkimConfig(AppConfig):
     name = "amanat.akim"
     label = "akim"
     verbose_name = _("Rural akim elections")
+
+    def ready(self) -> None:
+        from amanat.akim.setup import register
+
+        register()

@@ -1,0 +1,1 @@
+"""Writes of the akim campaigns module: campaigns and nominees, events, candidates, outcomes."""
