@@ -231,7 +231,7 @@ def test_running_the_command_again_adds_nothing(loaded: str) -> None:
     before = counts()
     output = run()
     assert counts() == before
-    assert output.count("already loaded") == 19  # every part of the demo, the party work included
+    assert output.count("already loaded") == 21  # every part of the demo, the party work and elections included
     assert " added" not in output
 
 

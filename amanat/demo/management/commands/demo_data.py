@@ -17,10 +17,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from amanat.demo import (
+    akim,
     appeals,
     assignments,
     bulk,
     councils,
+    elections,
     logins,
     meetings,
     population,
@@ -103,6 +105,8 @@ class Command(BaseCommand):
         self.part("Meetings", meetings.load_meetings, "{} meetings, issues and decisions added")
         self.part("Public councils", councils.load_councils, "{} councils added")
         self.part("Party projects", projects.load_projects, "{} project events added")
+        self.part("Intra-party elections", elections.load_elections, "{} elections added")
+        self.part("Rural akim elections", akim.load_akim, "{} akim campaigns added")
         self.say(f"Demo data ready in {time.perf_counter() - started:.1f} s.")
         if members:
             self.generate(members, batch)
@@ -181,6 +185,12 @@ class Command(BaseCommand):
             self.say("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if n == 0:
                 self.say("  " + "  ".join("-" * width for width in widths))
+        for email, credential in elections.DEMO_CREDENTIALS.items():
+            self.say("")
+            self.say(
+                f"Voting credential of {email} in the open demo poll: {credential} (in a real election the "
+                "commission's secretary makes credentials offline with `amanat-credentials` and delivers them)."
+            )
         if settings.TWO_FACTOR_REQUIRED:
             self.say("")
             self.say(
