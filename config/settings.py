@@ -216,6 +216,8 @@ ELECTIONS_CHECKPOINT_KEY = os.environ.get("AMANAT_ELECTIONS_CHECKPOINT_KEY", "")
 ELECTIONS_MIN_UNIT_VOTERS = int(os.environ.get("AMANAT_ELECTION_MIN_UNIT_VOTERS", "20"))
 # A checkpoint is signed every this many board entries (and at opening, close and publication).
 ELECTIONS_CHECKPOINT_EVERY = int(os.environ.get("AMANAT_ELECTIONS_CHECKPOINT_EVERY", "1000"))
+# Tracker look-ups accepted from one address per hour on the public page.
+ELECTIONS_TRACKER_LOOKUPS_PER_HOUR = int(os.environ.get("AMANAT_ELECTIONS_TRACKER_LOOKUPS_PER_HOUR", "120"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("AMANAT_LANGUAGE", "kk")

@@ -66,7 +66,7 @@ def public_election(uuid: Any) -> Election:
 
 
 def tracker_lookups_per_hour() -> int:
-    return int(getattr(settings, "ELECTIONS_TRACKER_LOOKUPS_PER_HOUR", 120))
+    return settings.ELECTIONS_TRACKER_LOOKUPS_PER_HOUR
 
 
 def normalise_tracker(raw: str) -> str:
