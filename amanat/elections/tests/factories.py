@@ -33,7 +33,9 @@ def system_user() -> User:
 
 
 def make_user(**extra: Any) -> User:
+    """A user reading English (the tests read messages), like conftest's make_user."""
     n = next(_seq)
+    extra.setdefault("language", "en")
     return User.objects.create_user(
         f"elections{n}@example.kz", "correct-horse-battery", full_name=extra.pop("full_name", f"Voter {n}"), **extra
     )
