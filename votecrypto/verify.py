@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -479,6 +480,7 @@ class Verifier:
             last[items[position]["credential"]] = (str(entry["payload"].get("unit")), blob)
         counted = list(last.values())
         report.counted = len(counted)
+        self.check_units_against_census(counted, closed or (entries[-1] if entries else None))
         if closed is not None and closed["payload"].get("ballots") != len(counted):
             report.add(
                 where(closed),
@@ -488,6 +490,24 @@ class Verifier:
         if report.census:
             report.turnout = min(turnouts(len(counted), report.census))
         return counted
+
+    def check_units_against_census(self, counted: list[tuple[str, bytes]], place: dict[str, Any] | None) -> None:
+        """No unit counts more ballots than it has members in the census. (Which unit a credential
+        belongs to is the server's binding at the first cast; this bounds what it can claim.)"""
+        census = self.one("census")
+        allowed = census["payload"].get("units") if census is not None else None
+        if not isinstance(allowed, dict) or place is None:
+            return
+        per_unit = Counter(unit for unit, _blob in counted)
+        for unit, n in sorted(per_unit.items()):
+            members = allowed.get(unit)
+            members = members if _int(members) else 0
+            if n > members:
+                self.report.add(
+                    where(place),
+                    _("unit %(unit)s: more ballots counted (%(counted)s) than members in the census (%(census)s)")
+                    % {"unit": unit, "counted": n, "census": members},
+                )
 
     def check_tally(self, counted: list[tuple[str, bytes]]) -> dict[str, Any] | None:
         """The encrypted tally equals the aggregation recomputed from the counted ballots."""

@@ -423,6 +423,23 @@ def test_a_wrong_unit_tally_is_caught(built: Built, data: dict[str, Any]) -> Non
     )
 
 
+def test_a_unit_with_more_counted_ballots_than_members_in_the_census_is_caught(
+    built: Built, data: dict[str, Any]
+) -> None:
+    # The server claims unit 11's ballots came from a unit that, by the census, has one member.
+    census = data["entries"][position(data, "census")]["payload"]
+    units = census["units"]
+    moved = units["11"] - 1
+    units["11"] = 1
+    units["12"] += moved
+    resign(built, data)
+
+    report = verify_board(data)
+
+    close = position(data, "close")
+    assert f"entry {close} (close): unit 11: more ballots counted (3) than members in the census (1)" in places(report)
+
+
 def test_a_bad_share_proof_is_caught(built: Built, data: dict[str, Any]) -> None:
     at = position(data, "share", 1)
     share = data["entries"][at]["payload"]
