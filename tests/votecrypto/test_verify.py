@@ -9,6 +9,7 @@ stands between it and a false result.
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import json
 import uuid
@@ -48,6 +49,23 @@ def resign(built: Built, data: dict[str, Any]) -> None:
         }
         signed.append({**statement, "signature": built.writer.key.sign(cjson(statement)).hex()})
     data["checkpoints"] = signed
+
+
+def insert_ballot(built: Built, data: dict[str, Any], at: int, ballot: dict, *, time_of: int | None = None) -> None:
+    """What the server could do: put a ballot at position `at`, then re-hash and re-sign everything."""
+    data["entries"].insert(
+        at,
+        {
+            "seq": at,
+            "prev": "",
+            "type": "ballot",
+            "at": data["entries"][at if time_of is None else time_of]["at"],
+            "payload": {"ballot": ballot, "unit": "11"},
+            "hash": "",
+        },
+    )
+    renumber(data["entries"])
+    resign(built, data)
 
 
 def places(report: Any) -> list[str]:
@@ -309,19 +327,7 @@ def test_a_ballot_under_a_credential_not_on_the_list_is_caught(built: Built, dat
     ((credential, _public),) = testkit.make_credentials(built.election, 1)
     stuffed, _ = ballots.make_ballot(built.manifest, built.manifest_hash, credential, [1, 0, 0])
     at = position(data, "close")
-    data["entries"].insert(
-        at,
-        {
-            "seq": at,
-            "prev": "",
-            "type": "ballot",
-            "at": data["entries"][at]["at"],
-            "payload": {"ballot": stuffed, "unit": "11"},
-            "hash": "",
-        },
-    )
-    renumber(data["entries"])
-    resign(built, data)
+    insert_ballot(built, data, at, stuffed)
 
     report = verify_board(data)
 
@@ -330,22 +336,10 @@ def test_a_ballot_under_a_credential_not_on_the_list_is_caught(built: Built, dat
 
 def test_a_ballot_copied_from_another_election_is_caught(built: Built, data: dict[str, Any]) -> None:
     other = dict(built.manifest, election=str(uuid.uuid4()))
-    other_hash = __import__("hashlib").sha256(cjson(other)).hexdigest()
+    other_hash = hashlib.sha256(cjson(other)).hexdigest()
     copied, _ = ballots.make_ballot(other, other_hash, built.voters[-1].credential, [0, 1, 0])
     at = position(data, "close")
-    data["entries"].insert(
-        at,
-        {
-            "seq": at,
-            "prev": "",
-            "type": "ballot",
-            "at": data["entries"][at]["at"],
-            "payload": {"ballot": copied, "unit": "11"},
-            "hash": "",
-        },
-    )
-    renumber(data["entries"])
-    resign(built, data)
+    insert_ballot(built, data, at, copied)
 
     report = verify_board(data)
 
@@ -355,19 +349,7 @@ def test_a_ballot_copied_from_another_election_is_caught(built: Built, data: dic
 def test_a_ballot_after_close_is_caught_and_not_counted(built: Built, data: dict[str, Any]) -> None:
     late, _ = ballots.make_ballot(built.manifest, built.manifest_hash, built.voters[-1].credential, [0, 0, 1])
     at = position(data, "close") + 1
-    data["entries"].insert(
-        at,
-        {
-            "seq": at,
-            "prev": "",
-            "type": "ballot",
-            "at": data["entries"][at]["at"],
-            "payload": {"ballot": late, "unit": "11"},
-            "hash": "",
-        },
-    )
-    renumber(data["entries"])
-    resign(built, data)
+    insert_ballot(built, data, at, late)
 
     report = verify_board(data)
 
@@ -378,19 +360,7 @@ def test_a_ballot_after_close_is_caught_and_not_counted(built: Built, data: dict
 def test_a_ballot_before_opening_is_caught(built: Built, data: dict[str, Any]) -> None:
     early, _ = ballots.make_ballot(built.manifest, built.manifest_hash, built.voters[-1].credential, [0, 0, 1])
     at = position(data, "open")
-    data["entries"].insert(
-        at,
-        {
-            "seq": at,
-            "prev": "",
-            "type": "ballot",
-            "at": data["entries"][at]["at"],
-            "payload": {"ballot": early, "unit": "11"},
-            "hash": "",
-        },
-    )
-    renumber(data["entries"])
-    resign(built, data)
+    insert_ballot(built, data, at, early)
 
     report = verify_board(data)
 
