@@ -91,9 +91,11 @@ def _check_member(election: Election, member: Member | None, field: str = "membe
     return member
 
 
-def _documents(candidate: Candidate, documents: Iterable[tuple[str, UploadedFile]], actor: Any) -> None:
-    for title, upload in documents:
-        content_type = check_upload(upload, limit=DOCUMENT_LIMIT)
+Checked = list[tuple[str, UploadedFile, str]]  # title, file, content type found by check_upload
+
+
+def _documents(candidate: Candidate, documents: Checked, actor: Any) -> None:
+    for title, upload, content_type in documents:
         CandidateDocument.objects.create(
             candidate=candidate,
             title=(title or upload.name or "")[:300],
@@ -105,17 +107,18 @@ def _documents(candidate: Candidate, documents: Iterable[tuple[str, UploadedFile
         )
 
 
-def _check_documents(documents: Iterable[tuple[str, UploadedFile]]) -> list[tuple[str, UploadedFile]]:
-    documents = list(documents)
+def _check_documents(documents: Iterable[tuple[str, UploadedFile]]) -> Checked:
+    """Every file checked once, by content and size, before anything is stored."""
+    checked: Checked = []
     errors = []
-    for _title, upload in documents:
+    for title, upload in documents:
         try:
-            check_upload(upload, limit=DOCUMENT_LIMIT)
+            checked.append((title, upload, check_upload(upload, limit=DOCUMENT_LIMIT)))
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:
         raise ValidationError({"documents": errors})
-    return documents
+    return checked
 
 
 def _candidate_election(election: Election) -> Election:

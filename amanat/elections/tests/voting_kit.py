@@ -18,9 +18,9 @@ from amanat.elections.services.elections import build_manifest
 from amanat.org.models import Member
 from amanat.org.tests.factories import MemberFactory
 from votecrypto.ballot import make_ballot
-from votecrypto.credentials import credential_secret, new_credential, public_credential
 from votecrypto.encoding import cjson
 from votecrypto.group import base_mul, random_scalar
+from votecrypto.testkit import make_credentials
 
 
 @dataclass
@@ -43,12 +43,6 @@ class Kit:
         credential = voter.credential if isinstance(voter, Voter) else voter
         made, _randomness = make_ballot(self.manifest, self.election.manifest_hash, credential, selections)
         return made
-
-
-def make_credentials(election: str, count: int) -> list[tuple[str, str]]:
-    """(credential, public credential) pairs, as the credential authority's tool makes them."""
-    made = [new_credential() for _ in range(count)]
-    return [(c, public_credential(credential_secret(election, c))) for c in made]
 
 
 def voting_election(
